@@ -1,0 +1,1 @@
+"""The ingestion HTTP surface: endpoints, client IPs, CORS, and the tracking script."""

@@ -1,0 +1,130 @@
+"""The batch writer: one thread that moves spooled events into the store.
+
+It reads whatever the spool holds past the store's recorded position, assigns visit
+ids, and inserts the batch together with the new position in one transaction, so a
+crash at any point replays each event exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+import orjson
+
+from footfall.ingest.sessions import GAP_US, Sessionizer
+from footfall.ingest.spool import Spool
+from footfall.store.arrow import events_table
+from footfall.store.base import SpoolPosition, Store
+
+log = logging.getLogger("footfall.writer")
+
+WARM_WINDOW_US = 50 * 3600 * 1_000_000  # visitor ids live for one salt day (+ margin)
+
+
+def _epoch_us(iso: str) -> int:
+    moment = datetime.fromisoformat(iso)
+    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
+
+
+class BatchWriter:
+    def __init__(
+        self,
+        spool: Spool,
+        store: Store,
+        *,
+        interval: float = 0.5,
+        max_batch_bytes: int = 32 << 20,
+        now_us: Callable[[], int] = lambda: time.time_ns() // 1000,
+    ) -> None:
+        self.spool = spool
+        self.store = store
+        self.interval = interval
+        self.max_batch_bytes = max_batch_bytes
+        self.now_us = now_us
+        self.sessions = Sessionizer()
+        self.position = store.spool_position()
+        self.stored = 0
+        self.corrupt = 0
+        self.errors = 0
+        self.last_error = ""
+        self.last_flush = time.time()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.sessions.warm(store.last_sessions(self.now_us() - WARM_WINDOW_US))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="footfall-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        cleanup_at = 0.0
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            try:
+                while self.drain_once():
+                    pass
+            except Exception as exc:  # keep going: the spool still holds everything
+                self.errors += 1
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("batch write failed; will retry from the spool")
+                self._stop.wait(min(30.0, self.interval * 2))
+            if time.time() > cleanup_at:
+                self.sessions.forget_before(self.now_us() - WARM_WINDOW_US)
+                cleanup_at = time.time() + 600
+
+    def drain_once(self) -> int:
+        """Store one batch; return how many events it held (0 when the spool is drained)."""
+        with self._lock:
+            records, position = self.spool.read(self.position, self.max_batch_bytes)
+            if not records:
+                if position != self.position:
+                    self.store.insert(events_table([]), position)
+                    self.position = position
+                return 0
+            rows = []
+            for record in records:
+                try:
+                    rows.append(orjson.loads(record))
+                except orjson.JSONDecodeError:
+                    self.corrupt += 1
+            stamps = [_epoch_us(row["timestamp"]) for row in rows]
+            order = sorted(range(len(rows)), key=stamps.__getitem__)
+            rows = [rows[i] for i in order]
+            stamps = [stamps[i] for i in order]
+            late = self.sessions.assign(rows, stamps)
+            self.store.insert(events_table(rows), position)
+            if late:
+                since = min(stamps) - 2 * GAP_US - 48 * 3600 * 1_000_000
+                stored = self.store.visitor_rows(sorted(late), since)
+                changes = self.sessions.reconcile(
+                    [(r.event_id, r.site_id, r.visitor_id, r.timestamp_us, r.session_id)
+                     for r in stored]
+                )
+                self.store.update_sessions(changes)
+            self.position = position
+            self.stored += len(rows)
+            self.last_flush = time.time()
+            self.spool.release(position)
+            return len(rows)
+
+    def flush(self) -> None:
+        """Store everything spooled so far (used on shutdown and by tests)."""
+        while self.drain_once():
+            pass
+
+    def lag_bytes(self) -> int:
+        return self.spool.pending_bytes(self.position)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.flush()

@@ -1,0 +1,1 @@
+"""Cookieless identity: daily salts and the hashes built from them."""

@@ -1,0 +1,51 @@
+"""Assemble the ASGI application and run it with uvicorn.
+
+The collector answers the ingestion paths itself; every other path goes to a
+Starlette app (stats API, tracker script, dashboard).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
+
+from footfall.collector.app import CollectorApp
+from footfall.collector.script import script_routes
+from footfall.context import AppContext
+from footfall.settings import Settings
+
+log = logging.getLogger("footfall")
+
+
+def build_routes(ctx: AppContext) -> list[BaseRoute]:
+    return [*script_routes()]
+
+
+def build_app(ctx: AppContext) -> CollectorApp:
+    fallback = Starlette(routes=build_routes(ctx))
+    return CollectorApp(ctx, fallback)
+
+
+def serve(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    ctx = AppContext(settings)
+    app = build_app(ctx)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        loop="auto",
+        http="auto",
+        lifespan="off",
+        access_log=False,
+        log_level=settings.log_level,
+        server_header=False,
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        ctx.close()
+        log.info("stopped; every accepted event is stored")
