@@ -38,6 +38,7 @@ class Hit:
     timestamp: datetime | None = None  # client-given time (server-side protocols only)
     do_not_track: bool = False
     click_id: str = ""  # set by put_page: the ad click-id parameter present, if any
+    server_side: bool = False  # sent by a backend: no browser user agent to judge
 
 
 @dataclass(slots=True)

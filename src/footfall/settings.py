@@ -65,10 +65,8 @@ class Settings:
     spool_fsync_interval: float = 1.0
     spool_segment_bytes: int = 64 * 1024 * 1024
     writer_batch_interval: float = 0.5
-    writer_batch_max: int = 50_000
     maxmind_db: str = ""
     log_level: str = "info"
-    cors_origins: str = "*"
 
 
 _CASTS: dict[str, Callable[[str], Any]] = {
@@ -82,10 +80,8 @@ _CASTS: dict[str, Callable[[str], Any]] = {
     "spool_fsync_interval": _positive_float,
     "spool_segment_bytes": _positive_int,
     "writer_batch_interval": _positive_float,
-    "writer_batch_max": _positive_int,
     "maxmind_db": str,
     "log_level": str,
-    "cors_origins": str,
 }
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings))

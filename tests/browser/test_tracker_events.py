@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import FakeCollector, Site
+import pytest
+from tracker_harness import Collector, Site
+
+pytestmark = pytest.mark.browser
 
 EXT = "script.ext.js"
 
 
 def test_custom_event_with_props_revenue_and_callback(
-    page: Any, site: Site, collector: FakeCollector
+    page: Any, site: Site, collector: Collector
 ) -> None:
     page.goto(f"{site.url}/page.html")
     page.evaluate(
@@ -30,9 +33,7 @@ def test_custom_event_with_props_revenue_and_callback(
     assert "i" not in plain and "p" not in plain and "$" not in plain
 
 
-def test_outbound_link_survives_navigation(
-    page: Any, site: Site, collector: FakeCollector
-) -> None:
+def test_outbound_link_survives_navigation(page: Any, site: Site, collector: Collector) -> None:
     site.tracker("data-outbound", build=EXT)
     page.goto(f"{site.url}/page.html")
     page.click("#internal")  # same site: not outbound
@@ -46,7 +47,7 @@ def test_outbound_link_survives_navigation(
     assert event["u"] == f"{site.url}/page.html"
 
 
-def test_file_download(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_file_download(page: Any, site: Site, collector: Collector) -> None:
     site.tracker("data-downloads", build=EXT)
     page.goto(f"{site.url}/page.html")
     with page.expect_download():
@@ -58,7 +59,7 @@ def test_file_download(page: Any, site: Site, collector: FakeCollector) -> None:
     assert collector.events("Outbound Link: Click") == []
 
 
-def test_file_download_custom_types(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_file_download_custom_types(page: Any, site: Site, collector: Collector) -> None:
     site.tracker('data-downloads="zip, dmg"', build=EXT)
     page.goto(f"{site.url}/page.html")
     with page.expect_download():
@@ -69,7 +70,7 @@ def test_file_download_custom_types(page: Any, site: Site, collector: FakeCollec
     assert [e["p"]["url"] for e in events] == [f"{site.url}/files/archive.zip"]
 
 
-def test_tagged_element(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_tagged_element(page: Any, site: Site, collector: Collector) -> None:
     site.tracker(build=EXT)
     page.goto(f"{site.url}/page.html")
     page.click("#tagged-inner")  # a child of the tagged button
@@ -77,7 +78,7 @@ def test_tagged_element(page: Any, site: Site, collector: FakeCollector) -> None
     assert event["p"] == {"plan": "pro", "label": "Big Button"}
 
 
-def test_form_submissions(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_form_submissions(page: Any, site: Site, collector: Collector) -> None:
     site.tracker("data-forms", build=EXT)
     page.goto(f"{site.url}/page.html")
     page.click("#contact-submit")  # the page handles this one itself (no navigation)
@@ -89,7 +90,7 @@ def test_form_submissions(page: Any, site: Site, collector: FakeCollector) -> No
     assert signup["p"] == {"form": "signup", "path": "/page.html"}
 
 
-def test_404_page(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_404_page(page: Any, site: Site, collector: Collector) -> None:
     site.tracker("data-404", build=EXT)
     response = page.goto(f"{site.url}/no/such/page")
     assert response.status == 404
@@ -101,9 +102,7 @@ def test_404_page(page: Any, site: Site, collector: FakeCollector) -> None:
     assert len(collector.events("404")) == 1
 
 
-def test_extras_are_off_without_attributes(
-    page: Any, site: Site, collector: FakeCollector
-) -> None:
+def test_extras_are_off_without_attributes(page: Any, site: Site, collector: Collector) -> None:
     site.tracker(build=EXT)
     page.goto(f"{site.url}/page.html")
     with page.expect_download():
@@ -124,7 +123,7 @@ def hide_page(page: Any) -> None:
     )
 
 
-def test_engagement_on_hidden(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_engagement_on_hidden(page: Any, site: Site, collector: Collector) -> None:
     site.tracker("data-engagement", build=EXT)
     page.set_viewport_size({"width": 800, "height": 600})
     page.goto(f"{site.url}/page.html")
@@ -142,7 +141,7 @@ def test_engagement_on_hidden(page: Any, site: Site, collector: FakeCollector) -
 
 
 def test_engagement_on_spa_navigation_and_pagehide(
-    page: Any, site: Site, collector: FakeCollector
+    page: Any, site: Site, collector: Collector
 ) -> None:
     site.tracker("data-engagement", build=EXT)
     page.set_viewport_size({"width": 800, "height": 600})

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import FakeCollector, Site
+import pytest
+from tracker_harness import Collector, Site
+
+pytestmark = pytest.mark.browser
 
 
 def paths(events: list[dict[str, Any]]) -> list[str]:
     return [e["u"].split("127.0.0.1", 1)[1].split("/", 1)[1] for e in events]
 
 
-def test_pageview_payload_and_transport(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_pageview_payload_and_transport(page: Any, site: Site, collector: Collector) -> None:
+    # keepalive is what lets a hit outlive the page (outbound clicks, pagehide): check it
+    # directly, since a lost request only shows up now and then.
+    page.add_init_script(
+        "var realFetch = window.fetch; window.__fetches = [];"
+        "window.fetch = function (url, options) {"
+        " __fetches.push([url, options]); return realFetch(url, options); };"
+    )
     page.set_viewport_size({"width": 1111, "height": 700})
     page.goto(f"{site.url}/page.html?utm_source=news")
     [event] = collector.wait_for("pageview")
@@ -23,17 +33,29 @@ def test_pageview_payload_and_transport(page: Any, site: Site, collector: FakeCo
         "w": 1111,
         "v": 1,
     }
-    assert collector.requests[0]["content_type"].startswith("text/plain")
+    [[url, options]] = page.evaluate("__fetches")
+    assert url == f"{collector.url}/api/event"
+    assert options["method"] == "POST"
+    assert options["keepalive"] is True
+    assert options["headers"] == {"Content-Type": "text/plain"}
     assert page.evaluate("__errors") == []
 
 
-def test_referrer_is_sent(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_data_api_sends_elsewhere(page: Any, site: Site, collector: Collector) -> None:
+    # The script is served by the site itself; its hits go to the collector named by data-api.
+    site.tracker(f'data-api="{collector.url}/api/event"', origin=site.url)
+    page.goto(f"{site.url}/page.html")
+    assert page.evaluate("document.scripts[0].src") == f"{site.url}/js/script.js"
+    assert len(collector.wait_for("pageview")) == 1
+
+
+def test_referrer_is_sent(page: Any, site: Site, collector: Collector) -> None:
     page.goto(f"{site.url}/page.html", referer="https://news.example/item?id=1")
     [event] = collector.wait_for("pageview")
     assert event["r"] == page.evaluate("document.referrer") == "https://news.example/item?id=1"
 
 
-def test_spa_history_navigations(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_spa_history_navigations(page: Any, site: Site, collector: Collector) -> None:
     page.goto(f"{site.url}/page.html")
     collector.wait_for("pageview")
     page.evaluate("history.pushState({}, '', '/app/a')")
@@ -54,7 +76,7 @@ def test_spa_history_navigations(page: Any, site: Site, collector: FakeCollector
     assert page.evaluate("__errors") == []
 
 
-def test_hash_mode(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_hash_mode(page: Any, site: Site, collector: Collector) -> None:
     site.tracker("data-hash")
     page.goto(f"{site.url}/page.html#/home")
     collector.wait_for("pageview")
@@ -67,7 +89,7 @@ def test_hash_mode(page: Any, site: Site, collector: FakeCollector) -> None:
 
 
 def test_without_hash_mode_hash_changes_are_not_pages(
-    page: Any, site: Site, collector: FakeCollector, nothing_sent: Any
+    page: Any, site: Site, collector: Collector, nothing_sent: Any
 ) -> None:
     page.goto(f"{site.url}/page.html")
     collector.wait_for("pageview")
@@ -76,7 +98,7 @@ def test_without_hash_mode_hash_changes_are_not_pages(
     nothing_sent()
 
 
-def test_manual_mode(page: Any, site: Site, collector: FakeCollector) -> None:
+def test_manual_mode(page: Any, site: Site, collector: Collector) -> None:
     site.tracker("data-manual")
     page.goto(f"{site.url}/page.html")
     page.evaluate("history.pushState({}, '', '/app/42')")
@@ -88,7 +110,7 @@ def test_manual_mode(page: Any, site: Site, collector: FakeCollector) -> None:
 
 
 def test_queue_stub_replays_calls_made_before_load(
-    page: Any, site: Site, collector: FakeCollector
+    page: Any, site: Site, collector: Collector
 ) -> None:
     page.goto(f"{site.url}/stub.html")
     collector.wait_for(count=3)
@@ -100,7 +122,7 @@ def test_queue_stub_replays_calls_made_before_load(
 
 
 def test_prerendered_page_waits_until_shown(
-    page: Any, site: Site, collector: FakeCollector, nothing_sent: Any
+    page: Any, site: Site, collector: Collector, nothing_sent: Any
 ) -> None:
     page.add_init_script(
         "var prerendering = true;"

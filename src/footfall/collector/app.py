@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
+from footfall.collector.batch import BodyError, bearer_or_basic_key, decode_body, parse_batch
 from footfall.collector.asgi import BodyTooLarge, Headers, Receive, Scope, Send, header, read_body, respond
 from footfall.collector.client_ip import client_ip
 from footfall.context import AppContext
@@ -51,10 +52,11 @@ class CollectorApp:
         self.routes = {
             ("POST", "/api/event"): self.event,
             ("GET", "/p.gif"): self.pixel,
+            ("POST", "/api/batch"): self.batch,
             ("GET", "/api/health"): self.health,
             ("GET", "/metrics"): self.metrics,
         }
-        self.cors_paths = {"/api/event", "/p.gif", "/api/health"}
+        self.cors_paths = {"/api/event", "/p.gif", "/api/health", "/api/batch"}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -87,22 +89,27 @@ class CollectorApp:
             return peer
         return client_ip(peer, header(scope, b"x-forwarded-for"), self.trusted)
 
-    async def accept(self, scope: Scope, send: Send, hits: list[Hit], ok: bytes, ctype: bytes) -> None:
-        """Run the steps, spool what is kept, then answer (202 or the pixel)."""
+    async def store_hits(self, scope: Scope, hits: list[Hit]) -> tuple[list, list[str]]:
+        """Run the steps and spool what is kept; return when it is safe to acknowledge."""
         ctx = self.ctx
-        do_not_track = header(scope, b"dnt") == "1" or header(scope, b"sec-gpc") == "1"
-        for hit in hits:
-            hit.do_not_track = do_not_track
+        if header(scope, b"dnt") == "1" or header(scope, b"sec-gpc") == "1":
+            for hit in hits:
+                hit.do_not_track = True
         kept, dropped = run_steps(hits, ctx.steps)
-        extra = cors_headers(scope)
         if kept:
             ctx.spool.append(b"".join(orjson.dumps(e) + b"\n" for e in kept))
             ctx.counters.accepted += len(kept)
             if self.durable_wait:
                 await ctx.spool.wait_durable()
+        for reason in dropped:
+            ctx.counters.drops.add(reason)
+        return kept, dropped
+
+    async def accept(self, scope: Scope, send: Send, hits: list[Hit], ok: bytes, ctype: bytes) -> None:
+        """Store the hits, then answer (202, or the pixel with 200)."""
+        _, dropped = await self.store_hits(scope, hits)
+        extra = cors_headers(scope)
         if dropped:
-            for reason in dropped:
-                ctx.counters.drops.add(reason)
             extra.append((b"x-footfall-dropped", ",".join(sorted(set(dropped))).encode()))
         status = 202 if ctype != b"image/gif" else 200
         if ctype == b"image/gif":
@@ -155,6 +162,30 @@ class CollectorApp:
             await respond(send, 400, PIXEL, headers, b"image/gif")
             return
         await self.accept(scope, send, hits, PIXEL, b"image/gif")
+
+    async def batch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        cors = cors_headers(scope)
+        key = bearer_or_basic_key(header(scope, b"authorization"))
+        site_id = self.ctx.catalog.site_for_key(key, "write") if key else None
+        if site_id is None:
+            message = "invalid write key" if key else "missing write key (Authorization: Bearer)"
+            await respond(send, 401, orjson.dumps({"error": message}), cors, _JSON)
+            return
+        try:
+            raw = decode_body(await read_body(receive, self.limit), self.limit * 10)
+            hits, errors = parse_batch(raw, site_id=site_id, received_at=self.ctx.clock())
+        except BodyTooLarge:
+            await respond(send, 413, orjson.dumps({"error": f"body larger than {self.limit} bytes"}),
+                          cors, _JSON)
+            return
+        except BodyError as error:
+            self.ctx.counters.invalid += 1
+            await respond(send, error.status, orjson.dumps({"error": error.message}), cors, _JSON)
+            return
+        self.ctx.counters.invalid += len(errors)
+        kept = await self.store_hits(scope, hits)
+        body = {"accepted": len(kept[0]), "dropped": len(kept[1]), "errors": errors}
+        await respond(send, 200, orjson.dumps(body), cors, _JSON)
 
     async def health(self, scope: Scope, receive: Receive, send: Send) -> None:
         writer = self.ctx.writer

@@ -61,6 +61,8 @@ def drop_do_not_track(hit: Hit, event: Event, ctx: StepContext) -> None:
 
 
 def drop_bot(hit: Hit, event: Event, ctx: StepContext) -> None:
+    if hit.server_side and not hit.user_agent:
+        return  # a backend call without the visitor's agent: nothing to judge
     reason = bot_reason(hit.user_agent)
     if reason is not None:
         raise Drop(f"bot_{reason}")
@@ -134,6 +136,11 @@ def put_geo(hit: Hit, event: Event, ctx: StepContext) -> None:
 
 def put_visitor_id(hit: Hit, event: Event, ctx: StepContext) -> None:
     salt = ctx.salt_for(hit.received_at)
+    if hit.server_side and not (hit.client_ip or hit.user_agent):
+        # No browser facts: the sender's own id for the person stands in, still salted daily.
+        identity = "id:" + (hit.user_id or hit.distinct_id)
+        event.visitor_id = visitor_id(salt, hit.site_id, "", identity)
+        return
     event.visitor_id = visitor_id(salt, hit.site_id, hit.client_ip, hit.user_agent)
 
 

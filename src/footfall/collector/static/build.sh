@@ -15,5 +15,5 @@ OPTS="--ecma 5 --compress passes=3 --mangle --toplevel"
 $TERSER src/script.js $OPTS --define EXT=false -o script.js
 $TERSER src/script.js $OPTS --define EXT=true -o script.ext.js
 for f in script.js script.ext.js; do
-  printf '%-14s %5d bytes, %4d gzipped\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+  printf '%-14s %5d bytes, %4d gzipped\n' "$f" "$(wc -c <"$f")" "$(gzip -9 <"$f" | wc -c)"
 done

@@ -1,0 +1,129 @@
+"""Page URL, referrer, UTM and click-id parameters, screen class: plain string functions.
+
+None of these raise on garbage: a hit is validated elsewhere, and a strange URL still gives a
+usable (if dull) row: hostname "(none)", pathname "/".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+__all__ = [
+    "CLICK_IDS",
+    "NO_HOSTNAME",
+    "PageURL",
+    "clean_referrer",
+    "click_id",
+    "parse_page_url",
+    "referrer_host",
+    "screen_class",
+    "utm_params",
+]
+
+NO_HOSTNAME = "(none)"
+MAX_REFERRER_LENGTH = 2000
+# Ad click-id parameters, in the order they are looked for. Their channels are in
+# data/referrers.json ("click_ids").
+CLICK_IDS = (
+    "gclid", "gbraid", "wbraid", "dclid", "msclkid", "yclid", "fbclid", "ttclid",
+    "li_fat_id", "twclid", "epik", "sccid", "ScCid", "rdt_cid", "irclickid",
+)  # fmt: skip
+_UTM_SOURCE_KEYS = ("utm_source", "source", "ref")
+
+
+@dataclass(frozen=True, slots=True)
+class PageURL:
+    url: str
+    hostname: str
+    pathname: str
+    query: dict[str, str]
+
+
+def _strip_www(host: str) -> str:
+    while host.startswith("www."):
+        host = host[4:]
+    return host
+
+
+def parse_page_url(url: str, hash_mode: bool = False) -> PageURL:
+    """Split a page URL: hostname lower-cased without "www." ("(none)" when missing),
+    pathname percent-decoded ("/" when empty or not absolute, a trailing slash is kept; with `hash_mode` the
+    "#fragment" is appended, for single-page apps routing on it), query parameters (the first
+    value of a repeated key wins, blank values are dropped)."""
+    try:
+        parts = urlsplit(url.strip())
+        hostname = _strip_www((parts.hostname or "").rstrip("."))
+    except ValueError:
+        return PageURL(url, NO_HOSTNAME, "/", {})
+    pathname = unquote(parts.path) if parts.path.startswith("/") else "/"
+    if hash_mode and parts.fragment:
+        pathname += "#" + unquote(parts.fragment)
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(parts.query):
+        query.setdefault(key, value)
+    return PageURL(url, hostname or NO_HOSTNAME, pathname, query)
+
+
+def referrer_host(referrer: str) -> str:
+    """The referrer's host, lower-cased, without "www." and port; "" when there is none.
+
+    A bare host ("news.ycombinator.com/item") is accepted; `android-app://com.google.android.gm/`
+    gives the app id.
+    """
+    referrer = referrer.strip()
+    if not referrer:
+        return ""
+    if "://" not in referrer and not referrer.startswith("//"):
+        referrer = "//" + referrer
+    try:
+        host = urlsplit(referrer).hostname or ""
+    except ValueError:
+        return ""
+    host = _strip_www(host.rstrip("."))
+    if any(c.isspace() or c in "\"'<>\\{}|^`" for c in host):
+        return ""
+    return host
+
+
+def clean_referrer(referrer: str) -> str:
+    """The referrer without query string or fragment (they may hold personal data), capped at
+    2,000 characters."""
+    referrer = referrer.strip()
+    cut = min((i for i in (referrer.find("?"), referrer.find("#")) if i >= 0), default=-1)
+    if cut >= 0:
+        referrer = referrer[:cut]
+    return referrer[:MAX_REFERRER_LENGTH]
+
+
+def utm_params(query: Mapping[str, str]) -> tuple[str, str, str, str, str]:
+    """(source, medium, campaign, term, content), trimmed; the source falls back to `source`
+    and then `ref` parameters, as Plausible does."""
+    source = next((v for k in _UTM_SOURCE_KEYS if (v := query.get(k, "").strip())), "")
+    return (
+        source,
+        query.get("utm_medium", "").strip(),
+        query.get("utm_campaign", "").strip(),
+        query.get("utm_term", "").strip(),
+        query.get("utm_content", "").strip(),
+    )
+
+
+def click_id(query: Mapping[str, str]) -> str:
+    """The name of the first known ad click-id parameter present (see `CLICK_IDS`), else ""."""
+    return next((name for name in CLICK_IDS if query.get(name)), "")
+
+
+def screen_class(width: int | None) -> str:
+    """Plausible's screen classes by viewport width: Mobile < 576 ≤ Tablet < 992 ≤ Laptop <
+    1440 ≤ Desktop; "" when unknown."""
+    if width is None:
+        return ""
+    if width < 576:
+        return "Mobile"
+    if width < 992:
+        return "Tablet"
+    if width < 1440:
+        return "Laptop"
+    return "Desktop"

@@ -1,0 +1,48 @@
+"""One corpus loaded into every backend once per test session (chDB allows one data
+directory per process, so the chDB store is shared by every test that needs it)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from corpus import generate  # noqa: E402
+
+from footfall.query.engine import QueryEngine  # noqa: E402
+from footfall.store.arrow import events_table  # noqa: E402
+from footfall.store.base import SpoolPosition, open_store  # noqa: E402
+
+NOW = datetime(2024, 4, 20, 12, 0, tzinfo=UTC)
+BACKENDS = ("duckdb", "chdb")
+
+
+@pytest.fixture(scope="session")
+def corpus_rows() -> list[dict[str, Any]]:
+    return generate()
+
+
+@pytest.fixture(scope="session")
+def stores(tmp_path_factory: pytest.TempPathFactory, corpus_rows: list[dict[str, Any]]):
+    base = tmp_path_factory.mktemp("stores")
+    opened = {
+        "duckdb": open_store("duckdb", base / "duck"),
+        "chdb": open_store("chdb:", base / "ch"),
+    }
+    table = events_table(corpus_rows)
+    for store in opened.values():
+        store.migrate()
+        store.insert(table, SpoolPosition(1, len(corpus_rows)))
+    yield opened
+    for store in opened.values():
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def engines(stores) -> dict[str, QueryEngine]:
+    return {name: QueryEngine(store) for name, store in stores.items()}
