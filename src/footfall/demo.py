@@ -89,7 +89,7 @@ def _sessions(rng: np.random.Generator, count: int, days: int, end_us: int) -> d
     hour = rng.choice(24, count, p=hours)
     start = start_day + day * 86400 * US + hour * 3600 * US + rng.integers(0, 3600 * US, count)
     start = np.minimum(start, end_us - 40 * 60 * US)
-    pageviews = np.minimum(1 + rng.geometric(0.42, count) - 1 + (rng.random(count) > 0.45), 30)
+    pageviews = np.minimum(rng.geometric(0.48, count), 30)
     return {
         "start": start,
         "visitor": rng.integers(1, 2**63, count, dtype=np.int64).astype(np.uint64),
@@ -104,7 +104,7 @@ def generate_rows(events: int, days: int, seed: int, end: datetime) -> list[pa.T
     """Roughly `events` rows as Arrow tables of at most CHUNK rows."""
     rng = np.random.default_rng(seed)
     end_us = int(end.timestamp()) * US
-    count = max(1, int(events / 4.6))
+    count = max(1, int(events / 3.75))
     s = _sessions(rng, count, days, end_us)
     # A returning visitor comes back a few hours later the same day, same device.
     back = np.flatnonzero(rng.random(count) < 0.12)

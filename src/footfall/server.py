@@ -7,6 +7,7 @@ Starlette app (stats API, tracker script, dashboard).
 from __future__ import annotations
 
 import logging
+import signal
 
 import uvicorn
 from starlette.applications import Starlette
@@ -44,6 +45,10 @@ def serve(settings: Settings) -> None:
         log_level=settings.log_level,
         server_header=False,
     )
+    # uvicorn re-raises the stop signal once it has shut down; answer it with a no-op so
+    # the writer can drain the spool into the store and the process exits cleanly.
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, lambda *_: None)
     try:
         uvicorn.Server(config).run()
     finally:

@@ -1,9 +1,9 @@
 """footfall-client: server-side analytics for Python, to Footfall or the platform you use.
 
-    from footfall_client import Provider
-    analytics = Provider("footfall", "<write key>", host="https://stats.example.com")
-    analytics.pageview({"url": "https://example.com/pricing", "ip": ip, "user_agent": ua})
-    analytics.track("Signed Up", {"plan": "pro"}, user_id="42")
+from footfall_client import Provider
+analytics = Provider("footfall", "<write key>", host="https://stats.example.com")
+analytics.pageview({"url": "https://example.com/pricing", "ip": ip, "user_agent": ua})
+analytics.track("Signed Up", {"plan": "pro"}, user_id="42")
 """
 
 from ._version import __version__

@@ -26,7 +26,9 @@ def _default(value: Any) -> Any:
 
 def dumps(value: Any) -> bytes:
     """UTF-8 JSON without spaces. NaN and infinity are refused (they are not JSON)."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_default, allow_nan=False)
+    text = json.dumps(
+        value, separators=(",", ":"), ensure_ascii=False, default=_default, allow_nan=False
+    )
     return text.encode("utf-8")
 
 

@@ -100,7 +100,11 @@ def pageview_message(params: Mapping[str, Any] | None, now: Timestamp) -> Messag
     if p.get("url") and not p.get("path"):
         p["path"] = urlsplit(str(p["url"])).path or "/"
     properties = _extras(p, _HIT_FIELDS - {"url", "path", "referrer", "title", "host"})
-    message: Message = {"type": "page", "properties": properties, "timestamp": p.get("timestamp") or now}
+    message: Message = {
+        "type": "page",
+        "properties": properties,
+        "timestamp": p.get("timestamp") or now,
+    }
     if p.get("name") is not None:
         message["name"] = str(p["name"])
     message["context"] = _hit_context(p)

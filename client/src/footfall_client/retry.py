@@ -12,7 +12,7 @@ from .errors import APIError, TransportError
 class RetryPolicy:
     """Exponential backoff with jitter, honouring ``Retry-After``.
 
-    Attempt ``n`` (0-based) waits a uniformly jittered ``[0.5, 1] × min(cap, base × 2ⁿ)``
+    Attempt ``n`` (0-based) waits a uniformly jittered ``uniform(0.5, 1) * min(cap, base * 2**n)``
     seconds, or exactly what the server asked in ``Retry-After`` (at most ``max_retry_after``).
     Network errors, 408, 429 and 5xx are retried up to ``max_retries`` times; other 4xx never.
     """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,11 +60,15 @@ class HTTPTransport:
 
     def __init__(self) -> None:
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._pools: list[dict[tuple[str, str], http.client.HTTPConnection]] = []
 
     def _connections(self) -> dict[tuple[str, str], http.client.HTTPConnection]:
         pool = getattr(self._local, "pool", None)
         if pool is None:
             pool = self._local.pool = {}
+            with self._lock:
+                self._pools.append(pool)
         return pool
 
     def send(self, request: Request, timeout: float) -> Response:
@@ -88,6 +93,9 @@ class HTTPTransport:
                 connection = pool[key] = factory(parts.netloc, timeout=timeout)
             connection.timeout = timeout
             try:
+                if connection.sock is None:
+                    connection.connect()
+                    connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 connection.request(request.method, target, body=request.body, headers=headers)
                 raw = connection.getresponse()
                 body = raw.read()
@@ -97,7 +105,7 @@ class HTTPTransport:
                     reused = False
                     continue
                 raise TransportError(f"{type(exc).__name__} from {parts.netloc}") from exc
-            except (OSError, http.client.HTTPException) as exc:
+            except Exception as exc:  # OSError, HTTPException, or a socket closed under us
                 self._drop(key)
                 raise TransportError(f"{type(exc).__name__} from {parts.netloc}") from exc
             if raw.will_close:
@@ -112,9 +120,15 @@ class HTTPTransport:
 
     def reset(self) -> None:
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._pools = []
 
     def close(self) -> None:
-        pool = self._connections()
-        for connection in pool.values():
-            connection.close()
-        pool.clear()
+        """Close every connection this transport opened, on any thread."""
+        with self._lock:
+            pools, self._pools = self._pools, []
+        for pool in pools:
+            for connection in list(pool.values()):
+                connection.close()
+            pool.clear()
+        self._local = threading.local()

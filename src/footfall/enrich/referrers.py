@@ -201,14 +201,15 @@ def classify_referrer(
 ) -> tuple[str, str]:
     """(source, channel) of a visit; see the module doc for the rules.
 
-    `utm_source`, when given, wins over the referrer host: a known alias or name
-    ("fb", "hn", "google") gives the source's name, anything else is kept as given (trimmed).
+    `utm_source`, when given, wins over the referrer host, for the name and the category
+    alike: a known alias or name ("fb", "hn", "google") gives that source, anything else is
+    kept as given (trimmed) and has no category.
     An unknown referrer host gives the host itself without "www."; nothing gives
     "Direct / None". `click_id` is the name of an ad click-id parameter present in the page URL
     (see `urls.click_id`).
     """
     name, by_utm, by_host = _source(referrer_host, utm_source)
-    known = by_utm or by_host
+    known = by_utm if utm_source.strip() else by_host  # the source in effect, as in GA4
     category = known.category if known else ""
     channel = _channel(
         category,

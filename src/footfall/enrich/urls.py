@@ -48,13 +48,17 @@ def _strip_www(host: str) -> str:
 
 
 def parse_page_url(url: str, hash_mode: bool = False) -> PageURL:
-    """Split a page URL: hostname lower-cased without "www." ("(none)" when missing),
-    pathname percent-decoded ("/" when empty or not absolute, a trailing slash is kept; with `hash_mode` the
-    "#fragment" is appended, for single-page apps routing on it), query parameters (the first
-    value of a repeated key wins, blank values are dropped)."""
+    """Split a page URL into hostname, pathname and query parameters.
+
+    The hostname is lower-cased, without "www." ("(none)" when missing). The pathname is
+    percent-decoded, keeps a trailing slash, and is "/" when empty or not absolute; with
+    `hash_mode` the "#fragment" is appended (single-page apps routing on it). Of a repeated
+    query key the first value wins; blank values are dropped.
+    """
     try:
         parts = urlsplit(url.strip())
-        hostname = _strip_www((parts.hostname or "").rstrip("."))
+        # .hostname keeps the case of a "%zone" suffix: lower the whole of it.
+        hostname = _strip_www((parts.hostname or "").lower().rstrip("."))
     except ValueError:
         return PageURL(url, NO_HOSTNAME, "/", {})
     pathname = unquote(parts.path) if parts.path.startswith("/") else "/"
@@ -81,7 +85,7 @@ def referrer_host(referrer: str) -> str:
         host = urlsplit(referrer).hostname or ""
     except ValueError:
         return ""
-    host = _strip_www(host.rstrip("."))
+    host = _strip_www(host.lower().rstrip("."))
     if any(c.isspace() or c in "\"'<>\\{}|^`" for c in host):
         return ""
     return host

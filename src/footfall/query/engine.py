@@ -190,9 +190,9 @@ class QueryEngine:
 
     # public -----------------------------------------------------------------------
 
-    def query(self, body: Mapping[str, Any], *, now: datetime, timezone: str = "UTC") -> dict:
+    def query(self, body: Any, *, now: datetime, timezone: str = "UTC") -> dict:
         """Parse, validate and run a v2 query body."""
-        return self.run(parse_query(dict(body)), now=now, timezone=timezone, raw=body)
+        return self.run(parse_query(body), now=now, timezone=timezone, raw=body)
 
     def run(
         self,

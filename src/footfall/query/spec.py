@@ -223,7 +223,7 @@ def _include(value: Any, has_time: bool) -> Include:
     _require(isinstance(value, dict), "include", "expected an object")
     allowed = {"total_rows", "time_labels", "comparisons", "imports"}
     for key in value:
-        _require(key in allowed, f"include.{key}", f"unknown option; use {', '.join(allowed)}")
+        _require(key in allowed, f"include.{key!r}", f"unknown option; use {', '.join(allowed)}")
     for key in ("total_rows", "time_labels", "imports"):
         if key in value:
             _require(isinstance(value[key], bool), f"include.{key}", "expected true or false")
@@ -249,7 +249,7 @@ def _pagination(value: Any) -> tuple[int, int]:
     _require(isinstance(value, dict), "pagination", "expected {\"limit\": n, \"offset\": n}")
     limit, offset = value.get("limit", MAX_LIMIT), value.get("offset", 0)
     for key in value:
-        _require(key in ("limit", "offset"), f"pagination.{key}", "use limit and offset")
+        _require(key in ("limit", "offset"), f"pagination.{key!r}", "use limit and offset")
     _require(
         isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= MAX_LIMIT,
         "pagination.limit",
@@ -273,7 +273,7 @@ def parse_query(body: Any) -> Query:
     """Validate a v2 query body; the only way a `Query` is made from user input."""
     _require(isinstance(body, dict), "query", "expected a JSON object")
     for key in body:
-        _require(key in TOP_KEYS, str(key), f"unknown field; allowed: {', '.join(TOP_KEYS)}")
+        _require(key in TOP_KEYS, repr(key), f"unknown field; allowed: {', '.join(TOP_KEYS)}")
     site_id = _string(body.get("site_id"), "site_id", "the site's domain")
     _require("date_range" in body, "date_range", "required")
     date_range = parse_date_range(body["date_range"])

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from footfall.store.schema import EVENT_COLUMNS
+
 PAGES = ["/", "/pricing", "/blog", "/blog/post-1", "/blog/post-2", "/docs", "/about", "/signup"]
 SOURCES = ["", "", "", "Google", "Twitter", "Hacker News", "DuckDuckGo", "example.org"]
 CHANNELS = {"": "Direct", "Google": "Organic Search", "DuckDuckGo": "Organic Search",
@@ -69,6 +71,10 @@ def generate(seed: int = 7, visitors: int = 300, days: int = 40,
                         eng["scroll_depth"] = rnd.choice([None, 10, 40, 75, 100])
                         rows.append(eng)
                 t += timedelta(minutes=31 + rnd.randrange(600))
+    for row in rows:  # strings are never NULL in the events table ('' means unknown)
+        for column in EVENT_COLUMNS:
+            if column.duckdb == "VARCHAR":
+                row.setdefault(column.name, "")
     rnd.shuffle(rows)
     return rows
 

@@ -68,7 +68,11 @@ class FootfallASGIMiddleware:
     def _record(self, scope: Scope, seen: dict[str, Any]) -> None:
         try:
             content_type = next(
-                (bytes(v).decode("latin-1") for k, v in seen.get("headers", ()) if k.lower() == b"content-type"),
+                (
+                    bytes(v).decode("latin-1")
+                    for k, v in seen.get("headers", ())
+                    if k.lower() == b"content-type"
+                ),
                 None,
             )
             if not self.rules.wants_response(int(seen.get("status", 0)), content_type):
@@ -81,7 +85,7 @@ class FootfallASGIMiddleware:
             params = self.rules.pageview(
                 scheme=scope.get("scheme", "http"),
                 host=host,
-                path=scope.get("root_path", "") + (scope.get("path", "") or "/"),
+                path=scope.get("path", "") or "/",
                 query=bytes(scope.get("query_string", b"")).decode("latin-1"),
                 referrer=_header(scope, b"referer"),
                 user_agent=_header(scope, b"user-agent"),

@@ -105,7 +105,9 @@ class UniversalAnalyticsDestination(HTTPDestination):
         hits = [r.data + _queue_time(r.message, now) for r in records]
         if len(hits) == 1:
             return Request("POST", f"{self.host}/collect", _FORM, hits[0])
-        return Request("POST", f"{self.host}/batch", {"Content-Type": "text/plain"}, b"\n".join(hits))
+        return Request(
+            "POST", f"{self.host}/batch", {"Content-Type": "text/plain"}, b"\n".join(hits)
+        )
 
 
 def _queue_time(message: Message, now: float) -> bytes:

@@ -1,0 +1,1 @@
+"""The HTTP surface other than ingestion: stats API, dashboard, auth."""
