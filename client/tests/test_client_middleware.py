@@ -57,7 +57,9 @@ def wsgi_server(make_provider) -> Iterator[tuple[str, Provider, list]]:
 def _get(host: str, path: str, method: str = "GET", **headers: str) -> int:
     connection = http.client.HTTPConnection(host, timeout=5)
     try:
-        connection.request(method, path, headers={k.replace("_", "-"): v for k, v in headers.items()})
+        connection.request(
+            method, path, headers={k.replace("_", "-"): v for k, v in headers.items()}
+        )
         response = connection.getresponse()
         response.read()
         return response.status
@@ -224,6 +226,8 @@ def test_asgi_skips_bots_static_errors_and_other_scopes(make_provider):
 def test_rule_helpers():
     assert is_bot(None) and is_bot("") and is_bot("python-requests/2.31")
     assert not is_bot(CHROME)
-    assert is_static("/a/b/site.WEBMANIFEST") and not is_static("/blog/v1.2/") and not is_static("/")
+    assert (
+        is_static("/a/b/site.WEBMANIFEST") and not is_static("/blog/v1.2/") and not is_static("/")
+    )
     assert client_ip("garbage, 203.0.113.5", "10.0.0.1", True) == "203.0.113.5"
     assert client_ip("203.0.113.5", "10.0.0.1", False) == "10.0.0.1"

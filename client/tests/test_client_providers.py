@@ -317,7 +317,9 @@ def test_ga4_needs_api_secret():
 
 def test_googleanalytics_single_hit_to_collect_analytical_style(receiver, make_provider):
     p = make_provider("googleanalytics", "UA-1-1", host=receiver.url, asynchronously=False)
-    p.pageview({"dl": "https://example.com/a", "dt": "A", "ua": CHROME, "uip": "1.2.3.4", "cid": "c"})
+    p.pageview(
+        {"dl": "https://example.com/a", "dt": "A", "ua": CHROME, "uip": "1.2.3.4", "cid": "c"}
+    )
     [request] = receiver.seen  # sync: sent before pageview() returned
     assert (request.method, request.path) == ("POST", "/collect")
     assert request.headers["content-type"] == "application/x-www-form-urlencoded"

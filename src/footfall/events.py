@@ -74,7 +74,7 @@ class Event:
     os_version: str = ""
     device: str = ""
     screen: str = ""
-    props: dict[str, str] = field(default_factory=dict)
+    props: list[tuple[str, str]] = field(default_factory=list)  # pairs: the spool's format
     revenue_amount: str | None = None
     revenue_currency: str = ""
     interactive: bool = True

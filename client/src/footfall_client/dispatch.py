@@ -38,6 +38,7 @@ from .retry import RetryPolicy
 from .transport import Transport
 
 log = logging.getLogger("footfall_client")
+log.addHandler(logging.NullHandler())
 
 OnError = Callable[[Exception, list[Message]], Any]
 
@@ -136,10 +137,10 @@ class Sender:
             stats.add(delivered=len(records) - len(rejected))
             if rejected:
                 reasons = "; ".join(f"#{i}: {why}" for i, why in rejected[:5])
-                error = RejectedError(f"{len(rejected)} rejected ({reasons})")
+                refused = RejectedError(f"{len(rejected)} rejected ({reasons})")
                 messages = [records[i].message for i, _ in rejected if 0 <= i < len(records)]
-                self.reporter.lost(error, messages, "rejected")
-                return error
+                self.reporter.lost(refused, messages, "rejected")
+                return refused
             return None
 
 

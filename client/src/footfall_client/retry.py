@@ -33,7 +33,7 @@ class RetryPolicy:
         retry_after = error.retry_after if isinstance(error, APIError) else None
         if retry_after is not None:
             return max(0.0, min(retry_after, self.max_retry_after))
-        return min(self.cap, self.base * 2**attempt) * (0.5 + rand / 2)
+        return min(self.cap, self.base * 2.0**attempt) * (0.5 + rand / 2)
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:

@@ -13,7 +13,7 @@ import socket
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
 from ._version import __version__
@@ -95,7 +95,8 @@ class HTTPTransport:
             try:
                 if connection.sock is None:
                     connection.connect()
-                    connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    sock = cast(socket.socket, connection.sock)
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 connection.request(request.method, target, body=request.body, headers=headers)
                 raw = connection.getresponse()
                 body = raw.read()

@@ -18,6 +18,7 @@ from footfall.context import AppContext
 from footfall.errors import InvalidEvent
 from footfall.events import Hit
 from footfall.ingest.pipeline import run_steps
+from footfall.ingest.records import encode
 from footfall.ingest.plausible import parse_plausible
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -97,7 +98,7 @@ class CollectorApp:
                 hit.do_not_track = True
         kept, dropped = run_steps(hits, ctx.steps)
         if kept:
-            ctx.spool.append(b"".join(orjson.dumps(e) + b"\n" for e in kept))
+            ctx.spool.append(encode(kept))
             ctx.counters.accepted += len(kept)
             if self.durable_wait:
                 await ctx.spool.wait_durable()

@@ -66,7 +66,7 @@ def _memoised(fn: Callable[[str], GeoInfo]) -> Callable[[str], GeoInfo]:
 
 @cache
 def _geoip2fast(data_file: str) -> Any:
-    from geoip2fast import GeoIP2Fast  # imported here: loading it is the slow part anyway
+    from geoip2fast import GeoIP2Fast  # type: ignore[import-untyped]
 
     return GeoIP2Fast(verbose=False, geoip2fast_data_file=data_file)
 

@@ -12,11 +12,13 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-__all__ = ["LiteralPattern", "expand_literals", "trie_regex"]
+__all__ = ["LiteralPattern", "expand_literals", "required_literal", "trie_regex"]
 
 _SPECIAL = frozenset("\\[]()|.*+?{}^$")
 _QUANTIFIERS = frozenset("*+?{")
 MAX_EXPANSION = 16
+
+_Trie = dict[str, "_Trie"]
 
 
 class LiteralPattern(NamedTuple):
@@ -29,14 +31,14 @@ class LiteralPattern(NamedTuple):
 
 def trie_regex(words: Iterable[str], flags: int = 0) -> re.Pattern[str]:
     """One compiled regex matching any of `words`, longest first at a given position."""
-    trie: dict[str, dict] = {}
+    trie: _Trie = {}
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def build(node: dict[str, dict]) -> str:
+    def build(node: _Trie) -> str:
         alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""
@@ -115,3 +117,52 @@ def _sequence(s: str, i: int, stops: str, limit: int) -> tuple[list[str], int]:
         if len(out) > limit:
             raise ValueError("too many strings")
     return out, i
+
+
+def required_literal(pattern: str) -> str:
+    """The longest run of plain characters that every match of `pattern` contains, or "":
+    a cheap `in` test that lets most strings skip the regex."""
+    if "(?" in pattern or _top_level_alternation(pattern):
+        return ""  # inline flags may change case; an alternation has no common part
+    return _runs_outside_groups(pattern)
+
+
+def _top_level_alternation(s: str) -> bool:
+    depth, i = 0, 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = s.find("]", i + 2) + 1 or len(s)
+            continue
+        depth += c == "("
+        depth -= c == ")"
+        if c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def _runs_outside_groups(s: str) -> str:
+    """The longest run of literal characters at the top level, none of them quantified."""
+    best, run, depth, i = "", "", 0, 0
+    while i < len(s):
+        c, atom = s[i], ""
+        if c == "\\":
+            escaped = s[i + 1 : i + 2]
+            atom = escaped if escaped and not escaped.isalnum() else ""
+            i += 2
+        elif c in "[{":
+            i = s.find("]" if c == "[" else "}", i + 2) + 1 or len(s)
+        else:
+            depth += (c == "(") - (c == ")")
+            atom = "" if c in _SPECIAL else c
+            i += 1
+        if atom and depth == 0 and not (i < len(s) and s[i] in _QUANTIFIERS):
+            run += atom
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    return best

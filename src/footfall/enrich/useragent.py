@@ -15,24 +15,32 @@ from functools import lru_cache
 import ua_parser
 from ua_parser import DefaultedResult, Domain, Parser
 
+from footfall.enrich.literals import trie_regex
+
 __all__ = ["UserAgentInfo", "parse_user_agent", "uap_parse"]
 
 CACHE_SIZE = 10_000
 
-_TV_MARKERS = (
+_TV_MARKERS = trie_regex((
     "SmartTV", "SMART-TV", "Smart TV", "SmartHub", "GoogleTV", "Android TV", "AndroidTV",
-    "HbbTV", "CrKey", "BRAVIA", "AFT", "Roku", "Web0S", "webOS.TV", "NetCast", "Tizen TV",
+    "HbbTV", "CrKey", "BRAVIA", "; AFT", "Roku", "Web0S", "webOS.TV", "NetCast", "Tizen TV",
     "PlayStation 4", "PlayStation 5", "Xbox", "Nintendo Switch", "Nintendo WiiU",
-)  # fmt: skip
-_TABLET_MARKERS = ("iPad", "Tablet;", "Tablet/", "Tablet OS", "hp-tablet", "PlayBook", "Kindle")
-_TABLET_FAMILIES = ("iPad", "Kindle", "Tablet", "PlayBook", "Nexus 7", "Nexus 9", "Nexus 10")
+))  # fmt: skip
+_TABLET_MARKERS = trie_regex(
+    ("iPad", "Tablet;", "Tablet/", "Tablet OS", "hp-tablet", "PlayBook", "Kindle")
+)
+_TABLET_DEVICES = trie_regex(
+    ("iPad", "Kindle", "Tablet", "PlayBook", "Nexus 7", "Nexus 9", "Nexus 10")
+)
 _MOBILE_FAMILIES = ("iPhone", "iPod", "iOS-Device", "Generic Smartphone", "Generic Feature Phone")
 _MOBILE_OSES = frozenset(
     {"iOS", "Windows Phone", "Windows Mobile", "BlackBerry OS", "Symbian OS", "Symbian^3",
      "KaiOS", "Firefox OS", "Bada", "webOS", "Maemo", "MeeGo", "Sailfish", "Tizen", "Ubuntu Touch",
      "BREW", "Brew MP", "Nokia Series 40", "Nokia Series 30 Plus", "WatchOS"}
 )  # fmt: skip
-_MOBILE_MARKERS = ("Mobi", "Opera Mini", "Phone", "Symbian", "MIDP", "J2ME", "BlackBerry", "PSP")
+_MOBILE_MARKERS = trie_regex(
+    ("Mobi", "Opera Mini", "Phone", "Symbian", "MIDP", "J2ME", "BlackBerry", "PSP")
+)
 
 _lock = threading.Lock()
 _parser: Parser | None = None
@@ -76,19 +84,20 @@ def _version(major: str | None, minor: str | None) -> str:
 
 def _device_class(ua: str, r: DefaultedResult) -> str:
     """Desktop, Mobile or Tablet; see `parse_user_agent` for the rule."""
-    family = r.device.family
-    model = r.device.model or ""
-    if any(m in ua for m in _TV_MARKERS):
+    if _TV_MARKERS.search(ua):
         return "Desktop"
-    if any(m in ua for m in _TABLET_MARKERS) or any(
-        t in family or t in model for t in _TABLET_FAMILIES
+    device = r.device
+    if (
+        _TABLET_MARKERS.search(ua)
+        or _TABLET_DEVICES.search(device.family)
+        or (device.model and _TABLET_DEVICES.search(device.model))
     ):
         return "Tablet"
     os = r.os.family
     if (
-        family.startswith(_MOBILE_FAMILIES)
+        device.family.startswith(_MOBILE_FAMILIES)
         or os in _MOBILE_OSES
-        or any(m in ua for m in _MOBILE_MARKERS)
+        or _MOBILE_MARKERS.search(ua)
     ):
         return "Mobile"
     if os == "Android" or os == "Fire OS" or "Android" in ua:

@@ -80,9 +80,7 @@ def put_page(hit: Hit, event: Event, ctx: StepContext) -> None:
     event.utm_campaign = _clean(campaign)[:2000]
     event.utm_term = _clean(term)[:2000]
     event.utm_content = _clean(content)[:2000]
-    event.props = hit.props
-    if "\x00" in "".join(hit.props) or "\x00" in "".join(hit.props.values()):
-        event.props = {_clean(k): _clean(v) for k, v in hit.props.items()}
+    event.props = [(_clean(k), _clean(v)) for k, v in hit.props.items()]
     event.interactive = hit.interactive
     event.revenue_amount = hit.revenue_amount
     event.revenue_currency = hit.revenue_currency

@@ -47,12 +47,14 @@ class Sessionizer:
         for site, visitor, last_us, sid in rows:
             self.states[(site, visitor)] = VisitorState(last_us, sid)
 
-    def assign(self, events: Sequence[dict], timestamps_us: Sequence[int]) -> set[VisitorKey]:
-        """Set `session_id` on events sorted by time; return visitors needing reconciliation."""
+    def assign(
+        self, sites: Sequence[str], visitors: Sequence[int], timestamps_us: Sequence[int]
+    ) -> tuple[list[int], set[VisitorKey]]:
+        """Session ids for events sorted by time, and the visitors needing reconciliation."""
         late: set[VisitorKey] = set()
         states = self.states
-        for event, ts in zip(events, timestamps_us, strict=True):
-            key = (event["site_id"], event["visitor_id"])
+        ids: list[int] = []
+        for key, ts in zip(zip(sites, visitors), timestamps_us, strict=True):
             state = states.get(key)
             if state is None:
                 sid = session_id(key[1], ts)
@@ -65,8 +67,8 @@ class Sessionizer:
             else:
                 late.add(key)
                 sid = state.session_id
-            event["session_id"] = sid
-        return late
+            ids.append(sid)
+        return ids, late
 
     def reconcile(
         self, rows: Sequence[tuple[str, str, int, int, int]]

@@ -108,29 +108,26 @@ class Spool:
         finally:
             self._sync_task = None
 
-    def read(self, position: SpoolPosition, max_bytes: int) -> tuple[list[bytes], SpoolPosition]:
+    def read(self, position: SpoolPosition, max_bytes: int) -> tuple[bytes, SpoolPosition]:
         """Complete records from `position` on, up to about `max_bytes`, and the next position."""
-        records: list[bytes] = []
+        parts: list[bytes] = []
         segment, offset = position.segment, position.offset
         for current in self.segments():
             if current < segment:
                 continue
             if current > segment:
                 segment, offset = current, 0
-            path = _segment_path(self.directory, current)
-            with open(path, "rb") as handle:
+            with open(_segment_path(self.directory, current), "rb") as handle:
                 handle.seek(offset)
                 chunk = handle.read(max_bytes)
             end = chunk.rfind(b"\n") + 1
             if end:
-                records.extend(chunk[:end].splitlines())
+                parts.append(chunk[:end])
                 offset += end
-            max_bytes -= end
-            if max_bytes <= 0 or current == self._segment:
-                break
-            if end < len(chunk):
-                break  # a record is still being written
-        return records, SpoolPosition(segment, offset)
+                max_bytes -= end
+            if max_bytes <= 0 or current == self._segment or end < len(chunk):
+                break  # enough, or the live segment, or a record still being written
+        return b"".join(parts), SpoolPosition(segment, offset)
 
     def release(self, position: SpoolPosition) -> None:
         """Delete segments wholly before `position`: the store holds their records."""

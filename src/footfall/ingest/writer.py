@@ -11,23 +11,20 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
 
-import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from footfall.ingest.records import decode
 from footfall.ingest.sessions import GAP_US, Sessionizer
 from footfall.ingest.spool import Spool
-from footfall.store.arrow import events_table
+from footfall.store.arrow import EVENTS_ARROW_SCHEMA
 from footfall.store.base import SpoolPosition, Store
 
 log = logging.getLogger("footfall.writer")
 
+_SESSION_COLUMN = EVENTS_ARROW_SCHEMA.get_field_index("session_id")
 WARM_WINDOW_US = 50 * 3600 * 1_000_000  # visitor ids live for one salt day (+ margin)
-
-
-def _epoch_us(iso: str) -> int:
-    moment = datetime.fromisoformat(iso)
-    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
 
 
 class BatchWriter:
@@ -82,24 +79,21 @@ class BatchWriter:
     def drain_once(self) -> int:
         """Store one batch; return how many events it held (0 when the spool is drained)."""
         with self._lock:
-            records, position = self.spool.read(self.position, self.max_batch_bytes)
-            if not records:
+            data, position = self.spool.read(self.position, self.max_batch_bytes)
+            if not data:
                 if position != self.position:
-                    self.store.insert(events_table([]), position)
+                    self.store.insert(EVENTS_ARROW_SCHEMA.empty_table(), position)
                     self.position = position
                 return 0
-            rows = []
-            for record in records:
-                try:
-                    rows.append(orjson.loads(record))
-                except orjson.JSONDecodeError:
-                    self.corrupt += 1
-            stamps = [_epoch_us(row["timestamp"]) for row in rows]
-            order = sorted(range(len(rows)), key=stamps.__getitem__)
-            rows = [rows[i] for i in order]
-            stamps = [stamps[i] for i in order]
-            late = self.sessions.assign(rows, stamps)
-            self.store.insert(events_table(rows), position)
+            table, skipped = decode(data)
+            self.corrupt += skipped
+            table = table.take(pc.sort_indices(table, [("timestamp", "ascending")]))
+            stamps = table.column("timestamp").cast(pa.int64()).to_pylist()
+            ids, late = self.sessions.assign(
+                table.column("site_id").to_pylist(), table.column("visitor_id").to_pylist(), stamps
+            )
+            table = table.set_column(_SESSION_COLUMN, "session_id", pa.array(ids, pa.uint64()))
+            self.store.insert(table, position)
             if late:
                 since = min(stamps) - 2 * GAP_US - 48 * 3600 * 1_000_000
                 stored = self.store.visitor_rows(sorted(late), since)
@@ -109,10 +103,10 @@ class BatchWriter:
                 )
                 self.store.update_sessions(changes)
             self.position = position
-            self.stored += len(rows)
+            self.stored += table.num_rows
             self.last_flush = time.time()
             self.spool.release(position)
-            return len(rows)
+            return table.num_rows
 
     def flush(self) -> None:
         """Store everything spooled so far (used on shutdown and by tests)."""

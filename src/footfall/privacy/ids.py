@@ -8,7 +8,7 @@ the salt is deleted the id can no longer be linked to anyone.
 from __future__ import annotations
 
 import hashlib
-import os
+import random
 import time
 from datetime import UTC, datetime
 
@@ -41,7 +41,7 @@ def salt_day(moment: datetime) -> str:
 def uuid7(now_ms: int | None = None) -> str:
     """A time-ordered UUID (RFC 9562 version 7) as 32 hex digits."""
     ms = int(time.time() * 1000) if now_ms is None else now_ms
-    rand = int.from_bytes(os.urandom(10), "big")
+    rand = random.getrandbits(80)  # uniqueness, not secrecy: ids are not credentials
     value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | (rand >> 68) << 64
     value |= 0b10 << 62 | (rand & ((1 << 62) - 1))
     return f"{value:032x}"

@@ -17,16 +17,16 @@ from footfall.privacy.ids import salt_day
 class SaltRing:
     def __init__(self, load: Callable[[str], dict[str, bytes]]) -> None:
         self._load = load
-        self._day = ""
+        self._day_number = -1
         self._salt = b""
         self._lock = threading.Lock()
 
     def salt_for(self, moment: datetime) -> bytes:
-        day = salt_day(moment)
-        if day != self._day:
+        day_number = int(moment.timestamp()) // 86400
+        if day_number != self._day_number:
             with self._lock:
-                if day != self._day:
-                    salts = self._load(day)
-                    self._salt = salts[day]
-                    self._day = day
+                if day_number != self._day_number:
+                    day = salt_day(moment)
+                    self._salt = self._load(day)[day]
+                    self._day_number = day_number
         return self._salt

@@ -139,7 +139,7 @@ def test_reason_for_known_bots(ua: str, reason: str) -> None:
 def test_uap_spider_is_a_crawler() -> None:
     # Not in the crawler list, but uap-core's device rules call it a Spider.
     ua = "SheenBot/SheenBot-1.0.4 (Sheen web crawler)"
-    assert rules().crawler_reason(ua) is None
+    assert rules().crawler_reason(ua, ua.lower()) is None
     assert bot_reason(ua) == "crawler"
 
 

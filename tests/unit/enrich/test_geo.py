@@ -91,9 +91,9 @@ def _encode(value: Any) -> bytes:
 def write_mmdb(path: Path, networks: dict[str, dict[str, Any]]) -> None:
     data = b""
     leaves: list[tuple[str, int]] = []
-    for network, record in networks.items():
+    for network, fields in networks.items():
         leaves.append((network, len(data)))
-        data += _encode(record)
+        data += _encode(fields)
     # The tree: nodes[i] = [left, right], each a node index, ("data", offset) or None.
     nodes: list[list[Any]] = [[None, None]]
     for network, offset in leaves:

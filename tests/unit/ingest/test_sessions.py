@@ -19,10 +19,9 @@ def test_gap_of_exactly_30_minutes_stays_in_the_visit():
 
 def test_in_order_assignment_matches_the_definition():
     stamps = [0, 5 * MIN, 40 * MIN, 41 * MIN, 200 * MIN]
-    events = [{"site_id": "a.com", "visitor_id": 1} for _ in stamps]
-    late = Sessionizer().assign(events, stamps)
+    ids, late = Sessionizer().assign(["a.com"] * len(stamps), [1] * len(stamps), stamps)
     assert not late
-    assert [e["session_id"] for e in events] == split_sessions(1, stamps)
+    assert ids == split_sessions(1, stamps)
 
 
 @settings(max_examples=200, deadline=None)
@@ -42,10 +41,10 @@ def test_any_arrival_order_in_any_batches_gives_the_reference_sessions(stamps, b
     for end in cut:
         batch = sorted(order[start:end], key=lambda i: stamps[i])
         start = end
-        events = [{"site_id": "s", "visitor_id": 9, "event_id": str(i)} for i in batch]
-        late = sessionizer.assign(events, [stamps[i] for i in batch])
-        for event, i in zip(events, batch, strict=True):
-            stored[event["event_id"]] = (stamps[i], event["session_id"])
+        ids, late = sessionizer.assign(["s"] * len(batch), [9] * len(batch),
+                                       [stamps[i] for i in batch])
+        for sid, i in zip(ids, batch, strict=True):
+            stored[str(i)] = (stamps[i], sid)
         if late:
             rows = [(eid, "s", 9, ts, sid) for eid, (ts, sid) in stored.items()]
             for eid, sid in sessionizer.reconcile(rows):
@@ -57,15 +56,14 @@ def test_any_arrival_order_in_any_batches_gives_the_reference_sessions(stamps, b
 
 
 def test_visitors_are_independent():
-    events = [{"site_id": "a", "visitor_id": v} for v in (1, 2, 1)]
-    Sessionizer().assign(events, [0, 1, 2])
-    assert events[0]["session_id"] == events[2]["session_id"] != events[1]["session_id"]
+    ids, _ = Sessionizer().assign(["a"] * 3, [1, 2, 1], [0, 1, 2])
+    assert ids[0] == ids[2] != ids[1]
 
 
 def test_forget_before_drops_stale_states():
     sessionizer = Sessionizer()
-    sessionizer.assign([{"site_id": "a", "visitor_id": 1}], [0])
-    sessionizer.assign([{"site_id": "a", "visitor_id": 2}], [10 * GAP_US])
+    sessionizer.assign(["a"], [1], [0])
+    sessionizer.assign(["a"], [2], [10 * GAP_US])
     sessionizer.forget_before(GAP_US)
     assert set(sessionizer.states) == {("a", 2)}
 

@@ -15,12 +15,12 @@ def _lines(n: int, start: int = 0) -> bytes:
 def test_read_returns_complete_records_and_next_position(tmp_path):
     spool = Spool(tmp_path, segment_bytes=1 << 20)
     spool.append(_lines(3))
-    records, position = spool.read(SpoolPosition(), 1 << 20)
-    assert records == [b'{"i":0}', b'{"i":1}', b'{"i":2}']
+    data, position = spool.read(SpoolPosition(), 1 << 20)
+    assert data == _lines(3)
     spool.append(_lines(2, 3))
-    records, position = spool.read(position, 1 << 20)
-    assert records == [b'{"i":3}', b'{"i":4}']
-    assert spool.read(position, 1 << 20)[0] == []
+    data, position = spool.read(position, 1 << 20)
+    assert data == _lines(2, 3)
+    assert spool.read(position, 1 << 20)[0] == b""
 
 
 def test_rotation_and_release(tmp_path):
@@ -28,15 +28,15 @@ def test_rotation_and_release(tmp_path):
     for i in range(10):
         spool.append(_lines(1, i))
     assert len(spool.segments()) > 2
-    got: list[bytes] = []
+    got = b""
     position = SpoolPosition()
     while True:
-        records, position = spool.read(position, 25)
-        if not records:
+        data, position = spool.read(position, 25)
+        if not data:
             break
-        got += records
+        got += data
         spool.release(position)
-    assert got == [b'{"i":%d}' % i for i in range(10)]
+    assert got == _lines(10)
     assert len(spool.segments()) == 1
 
 
@@ -48,8 +48,8 @@ def test_partial_record_from_a_crash_is_dropped_on_reopen(tmp_path):
     spool.close()
     reopened = Spool(tmp_path)
     reopened.append(_lines(1, 2))
-    records, _ = reopened.read(SpoolPosition(), 1 << 20)
-    assert records == [b'{"i":0}', b'{"i":1}', b'{"i":2}']
+    data, _ = reopened.read(SpoolPosition(), 1 << 20)
+    assert data == _lines(3)
 
 
 def test_group_commit_waits_for_fsync(tmp_path):
@@ -61,4 +61,4 @@ def test_group_commit_waits_for_fsync(tmp_path):
         await asyncio.gather(*(spool.wait_durable() for _ in range(20)))
 
     asyncio.run(many())
-    assert len(spool.read(SpoolPosition(), 1 << 20)[0]) == 20
+    assert spool.read(SpoolPosition(), 1 << 20)[0] == _lines(20)

@@ -107,7 +107,7 @@ class PageviewRules:
         url = f"{scheme}://{host}{path}"
         if query and self.keep_query:
             pairs = parse_qsl(query, keep_blank_values=False)
-            if self.keep_query is not True:
+            if isinstance(self.keep_query, tuple):
                 pairs = [(k, v) for k, v in pairs if k in self.keep_query]
             if pairs:
                 url += "?" + urlencode(pairs)

@@ -100,7 +100,8 @@ class GA4Destination(HTTPDestination):
         return LIMITS
 
     def build_request(self, key: Hashable, records: Sequence[Record], sent_at: str) -> Request:
-        client_id, user_id = key  # type: ignore[misc]
+        assert isinstance(key, tuple)
+        client_id, user_id = key
         micros = int(epoch_seconds(records[0].message["timestamp"]) * 1_000_000)
         head = {"client_id": client_id, **({"user_id": user_id} if user_id else {})}
         head["timestamp_micros"] = micros

@@ -77,7 +77,7 @@ class MixpanelDestination(HTTPDestination):
                 records.append(self._event("$identify", who, message, extra))
             return records
         if kind == "group":
-            group = {"$token": self.id, "$group_key": self.group_key}
+            group: dict[str, Any] = {"$token": self.id, "$group_key": self.group_key}
             group.update({"$group_id": message["groupId"], "$set": message.get("traits") or {}})
             group["$time"] = epoch_seconds(message["timestamp"])
             records = [self.record("groups", group, message)]
