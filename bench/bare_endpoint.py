@@ -15,6 +15,11 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         body += message.get("body", b"")
         more = message.get("more_body", False)
     orjson.loads(body)
-    await send({"type": "http.response.start", "status": 202,
-                "headers": [(b"content-type", b"text/plain"), (b"content-length", b"2")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 202,
+            "headers": [(b"content-type", b"text/plain"), (b"content-length", b"2")],
+        }
+    )
     await send({"type": "http.response.body", "body": b"ok"})

@@ -94,6 +94,8 @@ def test_segment_style_validation(make_provider):
         p.alias("", "u")
     with pytest.raises(InvalidMessageError):
         p.track("E", properties=["x"], user_id="u")  # type: ignore[arg-type]
+    with pytest.raises(InvalidMessageError, match="userid"):
+        p.track("E", userid="u")  # type: ignore[call-arg]
     p.track("E")  # no ids: a random anonymous id
     assert "anonymousId" in p.destination.messages[0]
 

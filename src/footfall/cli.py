@@ -64,16 +64,29 @@ def main() -> None:
 @click.option("--host", default=None, help="Address to listen on [env FOOTFALL_HOST; 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [env FOOTFALL_PORT; 8000].")
 @DATA_DIR_OPTION
-@click.option("--store", default=None,
-              help="duckdb (default) or clickhouse://user:pass@host:8123/db [env FOOTFALL_STORE].")
-@click.option("--trusted-proxies", default=None,
-              help="Comma-separated networks whose X-Forwarded-For is believed "
-                   "[env FOOTFALL_TRUSTED_PROXIES], e.g. 127.0.0.1/32,10.0.0.0/8.")
-@click.option("--spool-fsync", type=click.Choice(["always", "interval", "never"]), default=None,
-              help="When the spool is fsynced: before each reply (always), every second "
-                   "(interval, default) or never; all survive a killed process.")
-@click.option("--maxmind-db", default=None,
-              help="A MaxMind GeoLite2/GeoIP2 City .mmdb for regions and cities.")
+@click.option(
+    "--store",
+    default=None,
+    help="duckdb (default) or clickhouse://user:pass@host:8123/db [env FOOTFALL_STORE].",
+)
+@click.option(
+    "--trusted-proxies",
+    default=None,
+    help="Comma-separated networks whose X-Forwarded-For is believed "
+    "[env FOOTFALL_TRUSTED_PROXIES], e.g. 127.0.0.1/32,10.0.0.0/8.",
+)
+@click.option(
+    "--spool-fsync",
+    type=click.Choice(["always", "interval", "never"]),
+    default=None,
+    help="When the spool is fsynced: before each reply (always), every second "
+    "(interval, default) or never; all survive a killed process.",
+)
+@click.option(
+    "--maxmind-db",
+    default=None,
+    help="A MaxMind GeoLite2/GeoIP2 City .mmdb for regions and cities.",
+)
 def serve(**options) -> None:  # type: ignore[no-untyped-def]
     """Run the collector, stats API and dashboard."""
     from footfall.server import serve as run_server
@@ -106,8 +119,12 @@ def sites_list(data_dir: Path | None) -> None:
     """List the sites."""
     table = Table("domain", "timezone", "honours DNT/GPC", "allowed hostnames")
     for site in _catalog(data_dir).sites():
-        table.add_row(site.domain, site.timezone, "yes" if site.honor_dnt else "no",
-                      ", ".join(site.allowed_hostnames) or "any")
+        table.add_row(
+            site.domain,
+            site.timezone,
+            "yes" if site.honor_dnt else "no",
+            ", ".join(site.allowed_hostnames) or "any",
+        )
     console.print(table)
 
 
@@ -124,24 +141,37 @@ def sites_remove(domain: str, data_dir: Path | None) -> None:
 @click.argument("domain")
 @click.option("--timezone", default=None, help="IANA timezone for reports.")
 @click.option("--honor-dnt/--ignore-dnt", default=None, help="Drop events sent with DNT or GPC.")
-@click.option("--allowed-hostnames", default=None,
-              help="Comma-separated hostnames (or *.example.com) whose pages may send events.")
+@click.option(
+    "--allowed-hostnames",
+    default=None,
+    help="Comma-separated hostnames (or *.example.com) whose pages may send events.",
+)
 @DATA_DIR_OPTION
-def sites_set(domain: str, timezone: str | None, honor_dnt: bool | None,
-              allowed_hostnames: str | None, data_dir: Path | None) -> None:
+def sites_set(
+    domain: str,
+    timezone: str | None,
+    honor_dnt: bool | None,
+    allowed_hostnames: str | None,
+    data_dir: Path | None,
+) -> None:
     """Change a site's settings."""
     hosts = None
     if allowed_hostnames is not None:
         hosts = tuple(h.strip().lower() for h in allowed_hostnames.split(",") if h.strip())
-    site = _catalog(data_dir).update_site(domain, timezone=timezone, honor_dnt=honor_dnt,
-                                          allowed_hostnames=hosts)
+    site = _catalog(data_dir).update_site(
+        domain, timezone=timezone, honor_dnt=honor_dnt, allowed_hostnames=hosts
+    )
     console.print(site)
 
 
 @sites.command("snippet")
 @click.argument("domain")
-@click.option("--url", default="http://127.0.0.1:8000", show_default=True,
-              help="Where visitors' browsers reach this Footfall server.")
+@click.option(
+    "--url",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="Where visitors' browsers reach this Footfall server.",
+)
 def sites_snippet(domain: str, url: str) -> None:
     """Print the script tag and no-JS pixel to paste into a site's pages."""
     from footfall.collector.snippets import snippets
@@ -188,13 +218,19 @@ def keys_revoke(key_or_prefix: str, data_dir: Path | None) -> None:
 @main.command()
 @DATA_DIR_OPTION
 @click.option("--site", default="demo.footfall.dev", show_default=True, help="Demo site domain.")
-@click.option("--events", type=int, default=300_000, show_default=True,
-              help="How many events to generate (10,000,000 for benchmarks).")
+@click.option(
+    "--events",
+    type=int,
+    default=300_000,
+    show_default=True,
+    help="How many events to generate (10,000,000 for benchmarks).",
+)
 @click.option("--days", type=int, default=30, show_default=True, help="Spread over this many days.")
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the site already has events.")
-def demo(data_dir: Path | None, site: str, events: int, days: int, seed: int,
-         if_empty: bool) -> None:
+def demo(
+    data_dir: Path | None, site: str, events: int, days: int, seed: int, if_empty: bool
+) -> None:
     """Generate realistic demo traffic (run it while the server is stopped)."""
     from footfall.demo import generate_demo
 
@@ -203,8 +239,9 @@ def demo(data_dir: Path | None, site: str, events: int, days: int, seed: int,
 
 
 @main.command()
-@click.option("--url", default="http://127.0.0.1:8000", show_default=True,
-              help="The running server to ask.")
+@click.option(
+    "--url", default="http://127.0.0.1:8000", show_default=True, help="The running server to ask."
+)
 def status(url: str) -> None:
     """Show ingestion health of a running server: lag, stored events, drops by reason."""
     import httpx

@@ -31,7 +31,7 @@ from footfall.enrich.urls import referrer_host
 from footfall.enrich.useragent import parse_user_agent
 from footfall.privacy.ids import session_id
 from footfall.settings import Settings
-from footfall.store import SpoolPosition, open_store
+from footfall.store import open_store
 from footfall.store.arrow import EVENTS_ARROW_SCHEMA
 
 US = 1_000_000
@@ -60,8 +60,9 @@ class Columns:
     engagement: list[np.ndarray]
     scroll: list[np.ndarray]
 
-    def add(self, ts, session, name, page, props=None, revenue=None, engagement=None,
-            scroll=None) -> None:  # type: ignore[no-untyped-def]
+    def add(
+        self, ts, session, name, page, props=None, revenue=None, engagement=None, scroll=None
+    ) -> None:  # type: ignore[no-untyped-def]
         n = len(ts)
         self.ts.append(ts)
         self.session.append(session)
@@ -73,16 +74,24 @@ class Columns:
         self.scroll.append(scroll if scroll is not None else np.full(n, -1))
 
 
-EVENT_NAMES = ["pageview", "engagement", "Outbound Link: Click", "File Download",
-               "Signup Start", "Signup", "Purchase"]
+EVENT_NAMES = [
+    "pageview",
+    "engagement",
+    "Outbound Link: Click",
+    "File Download",
+    "Signup Start",
+    "Signup",
+    "Purchase",
+]
 
 
 def _sessions(rng: np.random.Generator, count: int, days: int, end_us: int) -> dict:
     """Per-session attributes: start time, visitor, where from, what browser."""
     day = rng.integers(0, days, count)
     weekday_weight = np.array([1.0, 1.05, 1.05, 1.0, 0.9, 0.65, 0.6])
-    hours = _weights([2, 1.5, 1, 1, 1.2, 2, 3, 4.5, 6, 7, 7.5, 7.5, 7, 7.5, 8, 8, 7.5, 7,
-                      6.5, 6, 5.5, 5, 4, 3])
+    hours = _weights(
+        [2, 1.5, 1, 1, 1.2, 2, 3, 4.5, 6, 7, 7.5, 7.5, 7, 7.5, 8, 8, 7.5, 7, 6.5, 6, 5.5, 5, 4, 3]
+    )
     start_day = end_us - days * 86400 * US
     keep = rng.random(count) < weekday_weight[(day + 3) % 7] / weekday_weight.max()
     day = np.where(keep, day, rng.integers(0, days, count))
@@ -125,12 +134,18 @@ def generate_rows(events: int, days: int, seed: int, end: datetime) -> list[pa.T
     session_end = ts[last]
     # The signup funnel: pricing page, then Signup Start, Signup and Purchase with drop-off.
     pricing = np.flatnonzero(rng.random(count) < 0.22)
-    pages[last[pricing]] = [i for i, p in enumerate(PAGES) if p[0] == "/pricing"][0]
+    pages[last[pricing]] = next(i for i, p in enumerate(PAGES) if p[0] == "/pricing")
     cols.add(ts, session_of, 0, pages)
     engaged = np.flatnonzero(rng.random(total) < 0.55)
     engaged_ms = np.minimum(rng.exponential(45_000, len(engaged)), 20 * 60_000).astype(np.int64)
-    cols.add(ts[engaged] + engaged_ms * 1000, session_of[engaged], 1, pages[engaged],
-             engagement=engaged_ms, scroll=rng.integers(5, 101, len(engaged)))
+    cols.add(
+        ts[engaged] + engaged_ms * 1000,
+        session_of[engaged],
+        1,
+        pages[engaged],
+        engagement=engaged_ms,
+        scroll=rng.integers(5, 101, len(engaged)),
+    )
     step_time = session_end[pricing]
     funnel = pricing
     for step, (name, share, delay) in enumerate(
@@ -140,26 +155,39 @@ def generate_rows(events: int, days: int, seed: int, end: datetime) -> list[pa.T
         step_time = session_end[funnel] + (delay + step) * US
         plans = rng.choice(len(PLANS), len(funnel), p=_weights([p[2] for p in PLANS]))
         props = [{"plan": PLANS[i][0]} for i in plans]
-        revenue = np.array([PLANS[i][1] for i in plans], dtype=float) if name == "Purchase" else None
+        revenue = (
+            np.array([PLANS[i][1] for i in plans], dtype=float) if name == "Purchase" else None
+        )
         if name == "Purchase":
             keep = revenue > 0
             funnel, step_time, revenue = funnel[keep], step_time[keep], revenue[keep]
             props = [p for p, k in zip(props, keep, strict=True) if k]
         cols.add(step_time, funnel, EVENT_NAMES.index(name), pages[last[funnel]], props, revenue)
-    for name, share, targets in (("Outbound Link: Click", 0.07, OUTBOUND),
-                                 ("File Download", 0.035, DOWNLOADS)):
+    for name, share, targets in (
+        ("Outbound Link: Click", 0.07, OUTBOUND),
+        ("File Download", 0.035, DOWNLOADS),
+    ):
         chosen = np.flatnonzero(rng.random(count) < share)
         spread = rng.random(len(chosen))
-        when = s["start"][chosen] + ((session_end[chosen] - s["start"][chosen]) * spread).astype(
-            np.int64) + US
+        when = (
+            s["start"][chosen]
+            + ((session_end[chosen] - s["start"][chosen]) * spread).astype(np.int64)
+            + US
+        )
         picks = rng.integers(0, len(targets), len(chosen))
-        cols.add(when, chosen, EVENT_NAMES.index(name), pages[last[chosen]],
-                 [{"url": targets[i]} for i in picks])
+        cols.add(
+            when,
+            chosen,
+            EVENT_NAMES.index(name),
+            pages[last[chosen]],
+            [{"url": targets[i]} for i in picks],
+        )
     return _tables(cols, s, back, rng, end_us)
 
 
-def _tables(cols: Columns, s: dict, back: np.ndarray, rng: np.random.Generator,
-            end_us: int) -> list[pa.Table]:
+def _tables(
+    cols: Columns, s: dict, back: np.ndarray, rng: np.random.Generator, end_us: int
+) -> list[pa.Table]:
     ts = np.concatenate(cols.ts)
     session = np.concatenate(cols.session)
     name = np.concatenate(cols.name)
@@ -196,28 +224,60 @@ def _tables(cols: Columns, s: dict, back: np.ndarray, rng: np.random.Generator,
     for sess, moment in zip(session.tolist(), ts.tolist(), strict=True):
         if sess not in starts:
             starts[sess] = moment
-    sid_of = {sess: session_id(int(s["visitor"][visitor_of[sess]]), start)
-              for sess, start in starts.items()}
-    session_ids = np.fromiter((sid_of[x] for x in session.tolist()), dtype=np.uint64,
-                              count=len(session))
+    sid_of = {
+        sess: session_id(int(s["visitor"][visitor_of[sess]]), start)
+        for sess, start in starts.items()
+    }
+    session_ids = np.fromiter(
+        (sid_of[x] for x in session.tolist()), dtype=np.uint64, count=len(session)
+    )
     return [
-        _table(slice(lo, min(lo + CHUNK, len(ts))), ts, visitor, session_ids, name, page, props,
-               revenue, engagement, scroll, s["country"][base], s["ua"][base], s["source"][base],
-               rng)
+        _table(
+            slice(lo, min(lo + CHUNK, len(ts))),
+            ts,
+            visitor,
+            session_ids,
+            name,
+            page,
+            props,
+            revenue,
+            engagement,
+            scroll,
+            s["country"][base],
+            s["ua"][base],
+            s["source"][base],
+            rng,
+        )
         for lo in range(0, len(ts), CHUNK)
     ]
 
 
-def _table(part, ts, visitor, session_ids, name, page, props, revenue, engagement, scroll,
-           country, ua, source, rng) -> pa.Table:  # type: ignore[no-untyped-def]
+def _table(
+    part,
+    ts,
+    visitor,
+    session_ids,
+    name,
+    page,
+    props,
+    revenue,
+    engagement,
+    scroll,
+    country,
+    ua,
+    source,
+    rng,
+) -> pa.Table:  # type: ignore[no-untyped-def]
     ts, visitor, session_ids = ts[part], visitor[part], session_ids[part]
     name, page, props = name[part], page[part], props[part]
     revenue, engagement, scroll = revenue[part], engagement[part], scroll[part]
     country, ua, source = country[part], ua[part], source[part]
     n = len(ts)
     parsed = [parse_user_agent(u[0]) for u in USER_AGENTS]
-    screens = ["Mobile" if p.device == "Mobile" else "Tablet" if p.device == "Tablet"
-               else "Laptop" for p in parsed]
+    screens = [
+        "Mobile" if p.device == "Mobile" else "Tablet" if p.device == "Tablet" else "Laptop"
+        for p in parsed
+    ]
     classified = [classify_referrer(referrer_host(src[0]), src[1], src[2]) for src in SOURCES]
     # Three places per country (cycled when a country lists fewer).
     places = [c[1][i % len(c[1])] if c[1] else ("", "") for c in COUNTRIES for i in range(3)]
@@ -227,8 +287,12 @@ def _table(part, ts, visitor, session_ids, name, page, props, revenue, engagemen
     amount = pa.array(np.where(np.isnan(revenue), None, revenue).tolist(), pa.float64())
     revenue_decimal = amount.cast(pa.decimal128(18, 4))
     columns = {
-        "event_id": pa.array([f"{(int(t) // 1000):012x}{v:016x}{i:04x}" for i, (t, v) in
-                              enumerate(zip(ts.tolist(), visitor.tolist(), strict=True))]),
+        "event_id": pa.array(
+            [
+                f"{(int(t) // 1000):012x}{v:016x}{i:04x}"
+                for i, (t, v) in enumerate(zip(ts.tolist(), visitor.tolist(), strict=True))
+            ]
+        ),
         "site_id": _take(["demo.footfall.dev"], blank),
         "timestamp": pa.array(ts, pa.int64()).cast(pa.timestamp("us", tz="UTC")),
         "name": _take(EVENT_NAMES, name),
@@ -237,8 +301,9 @@ def _table(part, ts, visitor, session_ids, name, page, props, revenue, engagemen
         "pathname": _take([p[0] for p in PAGES], page),
         "title": _take([p[3] for p in PAGES], page),
         "referrer": _take([src[0] for src in SOURCES], source),
-        "referrer_source": _take([c[0] if c[0] != "Direct / None" else "" for c in classified],
-                                 source),
+        "referrer_source": _take(
+            [c[0] if c[0] != "Direct / None" else "" for c in classified], source
+        ),
         "channel": _take([c[1] for c in classified], source),
         "utm_source": _take([src[1] for src in SOURCES], source),
         "utm_medium": _take([src[2] for src in SOURCES], source),
@@ -270,8 +335,9 @@ def _table(part, ts, visitor, session_ids, name, page, props, revenue, engagemen
     return pa.Table.from_pydict(columns, schema=EVENTS_ARROW_SCHEMA)
 
 
-def generate_demo(settings: Settings, *, site: str, events: int, days: int, seed: int,
-                  if_empty: bool = False) -> int:
+def generate_demo(
+    settings: Settings, *, site: str, events: int, days: int, seed: int, if_empty: bool = False
+) -> int:
     """Add the demo site and store about `events` generated events; return how many."""
     catalog = Catalog(settings.data_dir / "catalog.sqlite3")
     if catalog.get_site(site) is None:
@@ -285,9 +351,12 @@ def generate_demo(settings: Settings, *, site: str, events: int, days: int, seed
                 print(f"{site} already has {rows[0][0]:,} events; leaving them as they are")
                 return 0
         end = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=1)
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                      TextColumn("{task.completed:,}/{task.total:,} events"),
-                      TimeRemainingColumn()) as progress:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,} events"),
+            TimeRemainingColumn(),
+        ) as progress:
             task = progress.add_task("generating", total=events)
             tables = generate_rows(events, days, seed, end)
             stored = 0

@@ -84,7 +84,7 @@ class Event:
     protocol: str = "plausible"
 
 
-class Drop(Exception):  # noqa: N818 - a drop is a decision, not an error
+class Drop(Exception):
     """Raised by an ingestion step to stop an event; `reason` is counted in /metrics."""
 
     def __init__(self, reason: str) -> None:

@@ -26,24 +26,38 @@ class ServerProcess:
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "FOOTFALL_DATA_DIR": str(data_dir),
-                    "FOOTFALL_PORT": str(self.port), "FOOTFALL_LOG_LEVEL": "warning", **env}
+        self.env = {
+            **os.environ,
+            "FOOTFALL_DATA_DIR": str(data_dir),
+            "FOOTFALL_PORT": str(self.port),
+            "FOOTFALL_LOG_LEVEL": "warning",
+            **env,
+        }
         self.process: subprocess.Popen[bytes] | None = None
 
     def cli(self, *args: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "footfall.cli", *args], env=self.env,
-                                capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "footfall.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return result.stdout
 
     def start(self) -> ServerProcess:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "footfall.cli", "serve"], env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [sys.executable, "-m", "footfall.cli", "serve"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode() if self.process.stderr else "")
+                raise RuntimeError(
+                    self.process.stderr.read().decode() if self.process.stderr else ""
+                )
             try:
                 if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
                     return self

@@ -7,14 +7,21 @@ import orjson
 import pytest
 from conftest import CHROME_UA, stored_rows
 
-EVENT = {"n": "pageview", "u": "https://example.com/pricing?utm_source=newsletter", "d": "example.com",
-         "r": "https://www.google.com/search?q=secret", "w": 1280}
+EVENT = {
+    "n": "pageview",
+    "u": "https://example.com/pricing?utm_source=newsletter",
+    "d": "example.com",
+    "r": "https://www.google.com/search?q=secret",
+    "w": 1280,
+}
 
 
 def post(server, body, **headers):  # type: ignore[no-untyped-def]
-    return httpx.post(f"{server.url}/api/event", content=orjson.dumps(body) if not isinstance(
-        body, bytes) else body, headers={"User-Agent": CHROME_UA, "Content-Type": "text/plain",
-                                         **headers})
+    return httpx.post(
+        f"{server.url}/api/event",
+        content=orjson.dumps(body) if not isinstance(body, bytes) else body,
+        headers={"User-Agent": CHROME_UA, "Content-Type": "text/plain", **headers},
+    )
 
 
 def test_event_is_accepted_enriched_and_stored(server):
@@ -22,20 +29,46 @@ def test_event_is_accepted_enriched_and_stored(server):
     assert response.status_code == 202
     assert response.headers["access-control-allow-origin"] == "*"
     server.stop()
-    rows = stored_rows(server.data_dir, "SELECT name, hostname, pathname, referrer, "
-                       "referrer_source, utm_source, browser, os, device, screen, props['plan'], "
-                       "visitor_id > 0, session_id > 0 FROM events")
-    assert rows == [("pageview", "example.com", "/pricing", "https://www.google.com/search",
-                     "newsletter", "newsletter", "Chrome", "Windows", "Desktop", "Laptop", "pro",
-                     True, True)]
+    rows = stored_rows(
+        server.data_dir,
+        "SELECT name, hostname, pathname, referrer, "
+        "referrer_source, utm_source, browser, os, device, screen, props['plan'], "
+        "visitor_id > 0, session_id > 0 FROM events",
+    )
+    assert rows == [
+        (
+            "pageview",
+            "example.com",
+            "/pricing",
+            "https://www.google.com/search",
+            "newsletter",
+            "newsletter",
+            "Chrome",
+            "Windows",
+            "Desktop",
+            "Laptop",
+            "pro",
+            True,
+            True,
+        )
+    ]
 
 
 @pytest.mark.parametrize(
     ("headers", "body", "reason"),
     [
-        ({"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
-         EVENT, "bot_crawler"),
-        ({"User-Agent": "Mozilla/5.0 HeadlessChrome/120.0.0.0 Safari/537.36"}, EVENT, "bot_headless"),
+        (
+            {
+                "User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+            },
+            EVENT,
+            "bot_crawler",
+        ),
+        (
+            {"User-Agent": "Mozilla/5.0 HeadlessChrome/120.0.0.0 Safari/537.36"},
+            EVENT,
+            "bot_headless",
+        ),
         ({}, EVENT | {"d": "unknown.org"}, "unknown_site"),
         ({"DNT": "1"}, EVENT, "do_not_track"),
         ({"Sec-GPC": "1"}, EVENT, "do_not_track"),
@@ -64,24 +97,33 @@ def test_body_size_limit(server):
 
 
 def test_cors_preflight(server):
-    response = httpx.options(f"{server.url}/api/event", headers={
-        "Origin": "https://example.com", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    response = httpx.options(
+        f"{server.url}/api/event",
+        headers={
+            "Origin": "https://example.com",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert response.status_code == 204
     assert response.headers["access-control-allow-origin"] == "https://example.com"
     assert response.headers["access-control-allow-credentials"] == "true"
 
 
 def test_pixel_takes_page_from_referer_header(server):
-    response = httpx.get(f"{server.url}/p.gif", params={"d": "example.com", "r": "https://t.co/x"},
-                         headers={"User-Agent": CHROME_UA, "Referer": "https://example.com/blog"})
+    response = httpx.get(
+        f"{server.url}/p.gif",
+        params={"d": "example.com", "r": "https://t.co/x"},
+        headers={"User-Agent": CHROME_UA, "Referer": "https://example.com/blog"},
+    )
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/gif"
     assert response.headers["cache-control"].startswith("no-store")
     assert response.content.startswith(b"GIF89a")
     server.stop()
     assert stored_rows(server.data_dir, "SELECT pathname, referrer_source FROM events") == [
-        ("/blog", "Twitter")]
+        ("/blog", "Twitter")
+    ]
 
 
 def test_health(server):

@@ -23,12 +23,18 @@ async def _blast(url: str, total: int, acked: set[int], stop: threading.Event) -
         async def worker() -> None:
             while not queue.empty() and not stop.is_set():
                 seq = queue.get_nowait()
-                body = {"n": "pageview", "u": f"https://example.com/p/{seq}", "d": "example.com",
-                        "p": {"seq": str(seq)}}
+                body = {
+                    "n": "pageview",
+                    "u": f"https://example.com/p/{seq}",
+                    "d": "example.com",
+                    "p": {"seq": str(seq)},
+                }
                 try:
                     response = await client.post(
-                        f"{url}/api/event", content=orjson.dumps(body),
-                        headers={"User-Agent": CHROME_UA, "Content-Type": "text/plain"})
+                        f"{url}/api/event",
+                        content=orjson.dumps(body),
+                        headers={"User-Agent": CHROME_UA, "Content-Type": "text/plain"},
+                    )
                 except httpx.HTTPError:
                     continue
                 if response.status_code == 202:
@@ -67,8 +73,11 @@ def test_sigterm_flushes_and_restart_replays_nothing_twice(tmp_path):
     for _ in range(3):
         server.start()
         for i in range(50):
-            httpx.post(f"{server.url}/api/event", headers={"User-Agent": CHROME_UA},
-                       json={"n": "pageview", "u": f"https://example.com/{i}", "d": "example.com"})
+            httpx.post(
+                f"{server.url}/api/event",
+                headers={"User-Agent": CHROME_UA},
+                json={"n": "pageview", "u": f"https://example.com/{i}", "d": "example.com"},
+            )
         assert server.stop() == 0
     assert stored_rows(server.data_dir, "SELECT count(*) FROM events") == [(150,)]
 
@@ -76,23 +85,29 @@ def test_sigterm_flushes_and_restart_replays_nothing_twice(tmp_path):
 def test_no_ip_or_user_agent_anywhere_in_the_data_dir(tmp_path):
     ip = "203.0.113.77"
     agent = CHROME_UA.replace("Chrome/131.0.0.0", "Chrome/131.0.6778.205 ZZUniqueMarker")
-    server = ServerProcess(tmp_path / "data", FOOTFALL_TRUSTED_PROXIES="127.0.0.1/32",
-                           FOOTFALL_SPOOL_FSYNC="always")
+    server = ServerProcess(
+        tmp_path / "data", FOOTFALL_TRUSTED_PROXIES="127.0.0.1/32", FOOTFALL_SPOOL_FSYNC="always"
+    )
     server.cli("sites", "add", "example.com")
     server.start()
     for path in ("/", "/a", "/b"):
-        response = httpx.post(f"{server.url}/api/event",
-                              headers={"User-Agent": agent, "X-Forwarded-For": ip},
-                              json={"n": "pageview", "u": f"https://example.com{path}",
-                                    "d": "example.com"})
+        response = httpx.post(
+            f"{server.url}/api/event",
+            headers={"User-Agent": agent, "X-Forwarded-For": ip},
+            json={"n": "pageview", "u": f"https://example.com{path}", "d": "example.com"},
+        )
         assert response.status_code == 202
-    httpx.get(f"{server.url}/p.gif", params={"d": "example.com", "u": "https://example.com/px"},
-              headers={"User-Agent": agent, "X-Forwarded-For": ip})
+    httpx.get(
+        f"{server.url}/p.gif",
+        params={"d": "example.com", "u": "https://example.com/px"},
+        headers={"User-Agent": agent, "X-Forwarded-For": ip},
+    )
     # While running (spool holds events) and after the writer stored them.
     _assert_absent(server.data_dir, [ip, agent, "ZZUniqueMarker"])
     server.stop()
-    assert stored_rows(server.data_dir, "SELECT count(DISTINCT visitor_id), count(*) FROM events") \
-        == [(1, 4)]
+    assert stored_rows(
+        server.data_dir, "SELECT count(DISTINCT visitor_id), count(*) FROM events"
+    ) == [(1, 4)]
     _assert_absent(server.data_dir, [ip, agent, "ZZUniqueMarker"])
 
 

@@ -18,8 +18,13 @@ def test_environment_then_flags():
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("FOOTFALL_PORT", "abc"), ("FOOTFALL_PORT", "-1"), ("FOOTFALL_SPOOL_FSYNC", "sometimes"),
-     ("FOOTFALL_TRUSTED_PROXIES", "10.0.0.0/33"), ("FOOTFALL_MAXMIND_DB", "/no/such.mmdb")],
+    [
+        ("FOOTFALL_PORT", "abc"),
+        ("FOOTFALL_PORT", "-1"),
+        ("FOOTFALL_SPOOL_FSYNC", "sometimes"),
+        ("FOOTFALL_TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("FOOTFALL_MAXMIND_DB", "/no/such.mmdb"),
+    ],
 )
 def test_bad_values_name_the_variable(name, value):
     with pytest.raises(SettingsError, match=name):

@@ -8,7 +8,7 @@ import threading
 import time
 import weakref
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from ._version import __version__
 from .dispatch import Reporter, Sender, SyncDispatcher, ThreadedDispatcher, _Core
@@ -23,6 +23,26 @@ LIBRARY = {"name": "footfall-client", "version": __version__}
 _PROCESS_SECRET = secrets.token_hex(16)
 
 Props = Mapping[str, Any] | None
+
+
+class AliasArguments(TypedDict, total=False):
+    context: Mapping[str, Any]
+    timestamp: Timestamp
+    integrations: Mapping[str, Any]
+    message_id: str
+
+
+class IdentifyArguments(AliasArguments, total=False):
+    anonymous_id: Any
+
+
+class CallArguments(IdentifyArguments, total=False):
+    """The keyword arguments every Segment-style call takes."""
+
+    user_id: Any
+
+
+_COMMON_ARGUMENTS = frozenset(CallArguments.__annotations__)
 
 
 class Provider:
@@ -112,39 +132,22 @@ class Provider:
         return self._dispatch.put(event_message(params, time.time()))
 
     # -- Segment-style calls ----------------------------------------------------------------
+    # Each takes the keyword arguments user_id, anonymous_id, context, timestamp, integrations
+    # and message_id (alias: no ids), with the meaning the Segment spec gives them.
 
-    def track(
-        self,
-        event: str,
-        properties: Props = None,
-        *,
-        user_id: Any = None,
-        anonymous_id: Any = None,
-        context: Props = None,
-        timestamp: Timestamp | None = None,
-        integrations: Props = None,
-        message_id: str | None = None,
-    ) -> bool:
+    def track(self, event: str, properties: Props = None, **common: Unpack[CallArguments]) -> bool:
+        """A custom event: ``track("Signed Up", {"plan": "pro"}, user_id="42")``."""
         if not isinstance(event, str) or not event:
             raise InvalidMessageError("track() needs an event name")
-        return self._put(
-            "track", locals(), event=event, properties=properties if properties else {}
-        )
+        return self._put("track", common, event=event, properties=properties or {})
 
     def identify(
-        self,
-        user_id: Any = None,
-        traits: Props = None,
-        *,
-        anonymous_id: Any = None,
-        context: Props = None,
-        timestamp: Timestamp | None = None,
-        integrations: Props = None,
-        message_id: str | None = None,
+        self, user_id: Any = None, traits: Props = None, **common: Unpack[IdentifyArguments]
     ) -> bool:
-        if user_id is None and anonymous_id is None:
+        """Who the user is: ``identify("42", {"plan": "pro"})``."""
+        if user_id is None and common.get("anonymous_id") is None:
             raise InvalidMessageError("identify() needs a user_id or an anonymous_id")
-        return self._put("identify", locals(), traits=traits if traits else {})
+        return self._put("identify", {**common, "user_id": user_id}, traits=traits or {})
 
     def page(
         self,
@@ -152,15 +155,11 @@ class Provider:
         properties: Props = None,
         *,
         category: str | None = None,
-        user_id: Any = None,
-        anonymous_id: Any = None,
-        context: Props = None,
-        timestamp: Timestamp | None = None,
-        integrations: Props = None,
-        message_id: str | None = None,
+        **common: Unpack[CallArguments],
     ) -> bool:
-        properties = properties if properties else {}
-        return self._put("page", locals(), name=name, category=category, properties=properties)
+        """A pageview: ``page("Pricing", {"url": "https://example.com/pricing"})``."""
+        fields = {"name": name, "category": category, "properties": properties or {}}
+        return self._put("page", common, **fields)
 
     def screen(
         self,
@@ -168,58 +167,34 @@ class Provider:
         properties: Props = None,
         *,
         category: str | None = None,
-        user_id: Any = None,
-        anonymous_id: Any = None,
-        context: Props = None,
-        timestamp: Timestamp | None = None,
-        integrations: Props = None,
-        message_id: str | None = None,
+        **common: Unpack[CallArguments],
     ) -> bool:
-        properties = properties if properties else {}
-        return self._put("screen", locals(), name=name, category=category, properties=properties)
+        """A mobile or desktop screen view: ``screen("Settings", user_id="42")``."""
+        fields = {"name": name, "category": category, "properties": properties or {}}
+        return self._put("screen", common, **fields)
 
-    def group(
-        self,
-        group_id: Any,
-        traits: Props = None,
-        *,
-        user_id: Any = None,
-        anonymous_id: Any = None,
-        context: Props = None,
-        timestamp: Timestamp | None = None,
-        integrations: Props = None,
-        message_id: str | None = None,
-    ) -> bool:
+    def group(self, group_id: Any, traits: Props = None, **common: Unpack[CallArguments]) -> bool:
+        """Put the user in a company or team: ``group("acme", {"seats": 5}, user_id="42")``."""
         if group_id is None or group_id == "":
             raise InvalidMessageError("group() needs a group_id")
-        return self._put("group", locals(), groupId=str(group_id), traits=traits if traits else {})
+        return self._put("group", common, groupId=str(group_id), traits=traits or {})
 
-    def alias(
-        self,
-        previous_id: Any,
-        user_id: Any,
-        *,
-        context: Props = None,
-        timestamp: Timestamp | None = None,
-        integrations: Props = None,
-        message_id: str | None = None,
-    ) -> bool:
+    def alias(self, previous_id: Any, user_id: Any, **common: Unpack[AliasArguments]) -> bool:
+        """Link an earlier id to a user id: ``alias("visitor-7", "42")``."""
         if not previous_id or not user_id:
             raise InvalidMessageError("alias() needs a previous_id and a user_id")
-        return self._put("alias", locals(), previousId=str(previous_id))
+        if {"anonymous_id", "user_id"} & common.keys():
+            raise InvalidMessageError("alias() takes its ids as positional arguments")
+        return self._put("alias", {**common, "user_id": user_id}, previousId=str(previous_id))
 
-    def _put(self, kind: str, call: dict[str, Any], **fields: Any) -> bool:
-        message = spec_message(
-            kind,
-            time.time(),
-            user_id=call.get("user_id"),
-            anonymous_id=call.get("anonymous_id"),
-            context=call.get("context"),
-            timestamp=call.get("timestamp"),
-            integrations=call.get("integrations"),
-            message_id=call.get("message_id"),
-            **fields,
-        )
+    def _put(self, kind: str, common: Mapping[str, Any], **fields: Any) -> bool:
+        unknown = common.keys() - _COMMON_ARGUMENTS
+        if unknown:
+            raise InvalidMessageError(
+                f"{kind}() got unexpected argument(s) {', '.join(sorted(unknown))}; "
+                f"accepted: {', '.join(sorted(_COMMON_ARGUMENTS))}"
+            )
+        message = spec_message(kind, time.time(), **common, **fields)
         return self._dispatch.put(message)
 
     # -- lifecycle --------------------------------------------------------------------------

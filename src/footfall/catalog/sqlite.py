@@ -166,8 +166,7 @@ class Catalog:
         row = (
             self._con()
             .execute(
-                "SELECT domain, timezone, honor_dnt, allowed_hostnames FROM sites "
-                "WHERE domain = ?",
+                "SELECT domain, timezone, honor_dnt, allowed_hostnames FROM sites WHERE domain = ?",
                 (domain.strip().lower().removeprefix("www."),),
             )
             .fetchone()
@@ -196,9 +195,7 @@ class Catalog:
                 "SELECT day, salt FROM salts ORDER BY day DESC LIMIT ?", (keep_days + 1,)
             ).fetchall()
             keep = [r[0] for r in rows]
-            con.execute(
-                f"DELETE FROM salts WHERE day NOT IN ({','.join('?' * len(keep))})", keep
-            )
+            con.execute(f"DELETE FROM salts WHERE day NOT IN ({','.join('?' * len(keep))})", keep)
         return {day: bytes(salt) for day, salt in rows}
 
     # API keys ----------------------------------------------------------------------
@@ -215,8 +212,7 @@ class Catalog:
             con.execute(
                 "INSERT INTO api_keys (key_hash, prefix, site_id, kind, name, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (_hash_key(key), key[:12], site.domain, kind, name,
-                 datetime.now(UTC).isoformat()),
+                (_hash_key(key), key[:12], site.domain, kind, name, datetime.now(UTC).isoformat()),
             )
         return key
 

@@ -11,15 +11,24 @@ from urllib.parse import parse_qsl
 
 import orjson
 
+from footfall.collector.asgi import (
+    BodyTooLarge,
+    Headers,
+    Receive,
+    Scope,
+    Send,
+    header,
+    read_body,
+    respond,
+)
 from footfall.collector.batch import BodyError, bearer_or_basic_key, decode_body, parse_batch
-from footfall.collector.asgi import BodyTooLarge, Headers, Receive, Scope, Send, header, read_body, respond
 from footfall.collector.client_ip import client_ip
 from footfall.context import AppContext
 from footfall.errors import InvalidEvent
 from footfall.events import Hit
 from footfall.ingest.pipeline import run_steps
-from footfall.ingest.records import encode
 from footfall.ingest.plausible import parse_plausible
+from footfall.ingest.records import encode
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 _JSON = b"application/json"
@@ -106,7 +115,9 @@ class CollectorApp:
             ctx.counters.drops.add(reason)
         return kept, dropped
 
-    async def accept(self, scope: Scope, send: Send, hits: list[Hit], ok: bytes, ctype: bytes) -> None:
+    async def accept(
+        self, scope: Scope, send: Send, hits: list[Hit], ok: bytes, ctype: bytes
+    ) -> None:
         """Store the hits, then answer (202, or the pixel with 200)."""
         _, dropped = await self.store_hits(scope, hits)
         extra = cors_headers(scope)
@@ -139,7 +150,9 @@ class CollectorApp:
         await self.accept(scope, send, hits, b"ok", b"text/plain; charset=utf-8")
 
     async def pixel(self, scope: Scope, receive: Receive, send: Send) -> None:
-        params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        params = dict(
+            parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        )
         body = {
             "n": params.get("n") or "pageview",
             "u": params.get("u") or header(scope, b"referer") or None,
@@ -158,8 +171,11 @@ class CollectorApp:
             )
         except InvalidEvent as error:
             self.ctx.counters.invalid += 1
-            headers = [*cors_headers(scope), (b"cache-control", b"no-store"),
-                       (b"x-footfall-error", f"{error.field}: {error.message}".encode())]
+            headers = [
+                *cors_headers(scope),
+                (b"cache-control", b"no-store"),
+                (b"x-footfall-error", f"{error.field}: {error.message}".encode()),
+            ]
             await respond(send, 400, PIXEL, headers, b"image/gif")
             return
         await self.accept(scope, send, hits, PIXEL, b"image/gif")
@@ -176,8 +192,13 @@ class CollectorApp:
             raw = decode_body(await read_body(receive, self.limit), self.limit * 10)
             hits, errors = parse_batch(raw, site_id=site_id, received_at=self.ctx.clock())
         except BodyTooLarge:
-            await respond(send, 413, orjson.dumps({"error": f"body larger than {self.limit} bytes"}),
-                          cors, _JSON)
+            await respond(
+                send,
+                413,
+                orjson.dumps({"error": f"body larger than {self.limit} bytes"}),
+                cors,
+                _JSON,
+            )
             return
         except BodyError as error:
             self.ctx.counters.invalid += 1
@@ -207,5 +228,10 @@ class CollectorApp:
     async def metrics(self, scope: Scope, receive: Receive, send: Send) -> None:
         from footfall.collector.metrics import render_metrics
 
-        await respond(send, 200, render_metrics(self.ctx).encode(), None,
-                      b"text/plain; version=0.0.4; charset=utf-8")
+        await respond(
+            send,
+            200,
+            render_metrics(self.ctx).encode(),
+            None,
+            b"text/plain; version=0.0.4; charset=utf-8",
+        )

@@ -45,10 +45,16 @@ async def read_body(receive: Receive, limit: int) -> bytes:
 
 
 async def respond(
-    send: Send, status: int, body: bytes = b"", headers: Headers | None = None,
+    send: Send,
+    status: int,
+    body: bytes = b"",
+    headers: Headers | None = None,
     content_type: bytes = b"text/plain; charset=utf-8",
 ) -> None:
-    all_headers: Headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    all_headers: Headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+    ]
     if headers:
         all_headers.extend(headers)
     await send({"type": "http.response.start", "status": status, "headers": all_headers})

@@ -52,8 +52,9 @@ def decode_body(raw: bytes, limit: int) -> bytes:
     return data
 
 
-def parse_batch(raw: bytes, *, site_id: str, received_at, protocol: str = "footfall"
-                ) -> tuple[list[Hit], list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+def parse_batch(
+    raw: bytes, *, site_id: str, received_at, protocol: str = "footfall"
+) -> tuple[list[Hit], list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -71,8 +72,16 @@ def parse_batch(raw: bytes, *, site_id: str, received_at, protocol: str = "footf
     errors: list[dict[str, Any]] = []
     for index, message in enumerate(messages):
         try:
-            hits.append(parse_message(message, index, site_id=site_id, received_at=received_at,
-                                      sent_at=sent_at, protocol=protocol))
+            hits.append(
+                parse_message(
+                    message,
+                    index,
+                    site_id=site_id,
+                    received_at=received_at,
+                    sent_at=sent_at,
+                    protocol=protocol,
+                )
+            )
         except InvalidEvent as error:
             errors.append({"index": index, "field": error.field, "message": error.message})
     return hits, errors

@@ -1,4 +1,4 @@
-"""Serve the tracking scripts: a stable URL with short caching, a versioned one cached for a year."""
+"""Serve the tracking scripts: a stable URL cached briefly, a versioned one cached for a year."""
 
 from __future__ import annotations
 

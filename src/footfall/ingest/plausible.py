@@ -113,7 +113,9 @@ def parse_props(raw: Any, field: str = "props") -> dict[str, str]:
         if len(key.encode(errors="surrogatepass")) > MAX_PROP_KEY:
             raise InvalidEvent(f"{field}.{key[:40]}", f"key must be at most {MAX_PROP_KEY} bytes")
         if len(text.encode(errors="surrogatepass")) > MAX_PROP_VALUE:
-            raise InvalidEvent(f"{field}.{key[:40]}", f"value must be at most {MAX_PROP_VALUE} bytes")
+            raise InvalidEvent(
+                f"{field}.{key[:40]}", f"value must be at most {MAX_PROP_VALUE} bytes"
+            )
         props[key] = text
     return props
 

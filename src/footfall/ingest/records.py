@@ -21,8 +21,10 @@ from footfall.store.arrow import EVENTS_ARROW_SCHEMA
 _AS_TEXT = ("timestamp", "revenue_amount")
 _RECORD_SCHEMA = pa.schema(
     [
-        pa.field(f.name, pa.string()) if f.name in _AS_TEXT
-        else pa.field("props", pa.list_(pa.list_(pa.string()))) if f.name == "props"
+        pa.field(f.name, pa.string())
+        if f.name in _AS_TEXT
+        else pa.field("props", pa.list_(pa.list_(pa.string())))
+        if f.name == "props"
         else f
         for f in EVENTS_ARROW_SCHEMA
     ]

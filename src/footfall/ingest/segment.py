@@ -2,7 +2,7 @@
 
 Used by Footfall's own Python client; the Segment-compatible endpoints build on it.
 Each message is validated on its own, so one bad message never drops the others.
-Times are corrected for the client's clock skew: received − (sentAt − timestamp).
+Times are corrected for the client's clock skew: received - (sentAt - timestamp).
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ def parse_time(value: Any, field: str) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def corrected_time(timestamp: datetime | None, sent_at: datetime | None,
-                   received_at: datetime) -> datetime:
-    """Segment's clock-skew rule, clamped to [received − 7 days, received]."""
+def corrected_time(
+    timestamp: datetime | None, sent_at: datetime | None, received_at: datetime
+) -> datetime:
+    """Segment's clock-skew rule, clamped to [received - 7 days, received]."""
     if timestamp is None:
         return received_at
     moment = received_at - (sent_at - timestamp) if sent_at is not None else timestamp
@@ -59,8 +60,13 @@ def _object(value: Any, field: str) -> dict[str, Any]:
 
 
 def parse_message(
-    message: Any, index: int, *, site_id: str, received_at: datetime,
-    sent_at: datetime | None, protocol: str,
+    message: Any,
+    index: int,
+    *,
+    site_id: str,
+    received_at: datetime,
+    sent_at: datetime | None,
+    protocol: str,
 ) -> Hit:
     """One message; the visitor's IP and agent come from `context`, never from the sender."""
     where = f"batch[{index}]"
@@ -103,8 +109,9 @@ def parse_message(
         amount = f"{float(revenue):.4f}"
         currency = str(properties.get("currency") or "USD").upper()[:3]
     skip = {"url", "referrer", "title", "path", "search"} if name == "pageview" else set()
-    props = parse_props({k: v for k, v in properties.items() if k not in skip},
-                        f"{where}.properties")
+    props = parse_props(
+        {k: v for k, v in properties.items() if k not in skip}, f"{where}.properties"
+    )
     ip = context.get("ip") if isinstance(context.get("ip"), str) else ""
     agent = context.get("userAgent") if isinstance(context.get("userAgent"), str) else ""
     timestamp = parse_time(message.get("timestamp"), f"{where}.timestamp")

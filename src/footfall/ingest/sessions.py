@@ -54,7 +54,7 @@ class Sessionizer:
         late: set[VisitorKey] = set()
         states = self.states
         ids: list[int] = []
-        for key, ts in zip(zip(sites, visitors), timestamps_us, strict=True):
+        for key, ts in zip(zip(sites, visitors, strict=True), timestamps_us, strict=True):
             state = states.get(key)
             if state is None:
                 sid = session_id(key[1], ts)
@@ -70,9 +70,7 @@ class Sessionizer:
             ids.append(sid)
         return ids, late
 
-    def reconcile(
-        self, rows: Sequence[tuple[str, str, int, int, int]]
-    ) -> list[tuple[str, int]]:
+    def reconcile(self, rows: Sequence[tuple[str, str, int, int, int]]) -> list[tuple[str, int]]:
         """Re-split stored rows (event_id, site, visitor, ts µs, session id); return changes."""
         by_visitor: dict[VisitorKey, list[tuple[int, str, int]]] = {}
         for event_id, site, visitor, ts, sid in rows:

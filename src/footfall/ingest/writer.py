@@ -19,7 +19,7 @@ from footfall.ingest.records import decode
 from footfall.ingest.sessions import GAP_US, Sessionizer
 from footfall.ingest.spool import Spool
 from footfall.store.arrow import EVENTS_ARROW_SCHEMA
-from footfall.store.base import SpoolPosition, Store
+from footfall.store.base import Store
 
 log = logging.getLogger("footfall.writer")
 
@@ -98,8 +98,10 @@ class BatchWriter:
                 since = min(stamps) - 2 * GAP_US - 48 * 3600 * 1_000_000
                 stored = self.store.visitor_rows(sorted(late), since)
                 changes = self.sessions.reconcile(
-                    [(r.event_id, r.site_id, r.visitor_id, r.timestamp_us, r.session_id)
-                     for r in stored]
+                    [
+                        (r.event_id, r.site_id, r.visitor_id, r.timestamp_us, r.session_id)
+                        for r in stored
+                    ]
                 )
                 self.store.update_sessions(changes)
             self.position = position

@@ -90,8 +90,10 @@ def to_frame(result: dict[str, Any]) -> pd.DataFrame:
         record.update(zip(metrics, (_value(m) for m in row["metrics"]), strict=True))
         if "comparison" in row:
             record.update(
-                {f"{m}_change": c for m, c in zip(metrics, row["comparison"]["change"],
-                                                  strict=True)}
+                {
+                    f"{m}_change": c
+                    for m, c in zip(metrics, row["comparison"]["change"], strict=True)
+                }
             )
         records.append(record)
     return pd.DataFrame.from_records(records, columns=None if records else dims + metrics)
@@ -116,33 +118,72 @@ class Stats:
     def query(self, spec: dict[str, Any]) -> pd.DataFrame:
         return to_frame(self.raw(spec))
 
-    def aggregate(self, site: str, period: Any = "30d", metrics: Any = DEFAULT_METRICS,
-                  filters: Any = None, compare: bool = False) -> pd.DataFrame:
-        spec: dict[str, Any] = {"site_id": site, "date_range": period,
-                                "metrics": list(metrics), "filters": _filters(filters)}
+    def aggregate(
+        self,
+        site: str,
+        period: Any = "30d",
+        metrics: Any = DEFAULT_METRICS,
+        filters: Any = None,
+        compare: bool = False,
+    ) -> pd.DataFrame:
+        spec: dict[str, Any] = {
+            "site_id": site,
+            "date_range": period,
+            "metrics": list(metrics),
+            "filters": _filters(filters),
+        }
         if compare:
             spec["include"] = {"comparisons": {"mode": "previous_period"}}
         return self.query(spec)
 
-    def timeseries(self, site: str, period: Any = "30d", metrics: Any = ("visitors",),
-                   interval: str | None = None, filters: Any = None) -> pd.DataFrame:
+    def timeseries(
+        self,
+        site: str,
+        period: Any = "30d",
+        metrics: Any = ("visitors",),
+        interval: str | None = None,
+        filters: Any = None,
+    ) -> pd.DataFrame:
         """Every bucket of the period (zeros where nothing happened), indexed by `date`."""
         dim = f"time:{interval}" if interval else "time"
-        result = self.raw({"site_id": site, "date_range": period, "metrics": list(metrics),
-                           "dimensions": [dim], "filters": _filters(filters),
-                           "include": {"time_labels": True}})
-        frame = to_frame(result).set_index(dim) if result["results"] else pd.DataFrame(
-            columns=list(metrics))
+        result = self.raw(
+            {
+                "site_id": site,
+                "date_range": period,
+                "metrics": list(metrics),
+                "dimensions": [dim],
+                "filters": _filters(filters),
+                "include": {"time_labels": True},
+            }
+        )
+        frame = (
+            to_frame(result).set_index(dim)
+            if result["results"]
+            else pd.DataFrame(columns=list(metrics))
+        )
         frame = frame.reindex(result["meta"]["time_labels"], fill_value=0)
         frame.index.name = "date"
         return frame
 
-    def breakdown(self, site: str, by: str, period: Any = "30d",
-                  metrics: Any = ("visitors",), filters: Any = None,
-                  limit: int = 100) -> pd.DataFrame:
-        return self.query({"site_id": site, "date_range": period, "metrics": list(metrics),
-                           "dimensions": [by], "filters": _filters(filters),
-                           "pagination": {"limit": limit}})
+    def breakdown(
+        self,
+        site: str,
+        by: str,
+        period: Any = "30d",
+        metrics: Any = ("visitors",),
+        filters: Any = None,
+        limit: int = 100,
+    ) -> pd.DataFrame:
+        return self.query(
+            {
+                "site_id": site,
+                "date_range": period,
+                "metrics": list(metrics),
+                "dimensions": [by],
+                "filters": _filters(filters),
+                "pagination": {"limit": limit},
+            }
+        )
 
     def close(self) -> None:
         self._backend.close()

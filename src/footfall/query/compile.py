@@ -71,9 +71,7 @@ class _Builder:
         )
         self.sources = {COMPONENTS[c] for c in self.components}
         self.visit_attrs = list(
-            dict.fromkeys(
-                d for d in (*self.visit_dims, *F.referenced(self.visit_filters))
-            )
+            dict.fromkeys(d for d in (*self.visit_dims, *F.referenced(self.visit_filters)))
         )
         self.need_sess = bool(self.visit_attrs) or "visit" in self.sources
         self._tz: exp.Expression | None = None
@@ -107,8 +105,10 @@ class _Builder:
         pageview = eq(col("name", "e"), lit("pageview"))
         pageviews = CountIf(this=pageview)
         interactions = CountIf(
-            this=and_(exp.NEQ(this=col("name", "e"), expression=lit("pageview")),
-                      eq(col("interactive", "e"), exp.true()))
+            this=and_(
+                exp.NEQ(this=col("name", "e"), expression=lit("pageview")),
+                eq(col("interactive", "e"), exp.true()),
+            )
         )
         projections: list[exp.Expression] = [
             col("visitor_id", "e").as_("visitor_id"),
@@ -177,21 +177,43 @@ class _Builder:
                 out.append(self.event_dim(d))
         return out
 
-    def event_rows(self) -> exp.Select:
-        wanted = [c for c in self.components if COMPONENTS[c] == "event"]
-        sess_path = (
+    def _event_from_sess(self) -> bool:
+        """Event components can come from visits when nothing needs single events."""
+        return (
             self.need_sess
             and not self.event_dims
             and not self.event_filters
             and self.unit is None
-            and not any(c.startswith("revenue") for c in wanted)
+            and not any(c.startswith("revenue") for c in self.components)
         )
+
+    def sess_rows(self) -> exp.Select:
+        """Event and visit components in one pass over the visits (the dashboard's usual case)."""
+        wanted = [c for c in self.components if COMPONENTS[c] in ("event", "visit")]
+        measures = {**self._sess_event_measures(), **self._visit_measures()}
+        select = exp.select().from_(exp.to_table(SESS).as_("s")).where(self._visit_where())
+        return self._grouped(select, self._dims_for("visit", False), measures, wanted)
+
+    def _sess_event_measures(self) -> dict[str, exp.Expression]:
+        return {
+            "visitors": exp.Count(this=exp.Distinct(expressions=[col("visitor_id", "s")])),
+            "pageviews": coalesce_sum(col("s_pageviews", "s")),
+            "events": coalesce_sum(col("s_events", "s")),
+        }
+
+    def _visit_measures(self) -> dict[str, exp.Expression]:
+        return {
+            "visits": exp.Count(this=exp.Star()),
+            "bounces": coalesce_sum(col("s_bounce", "s")),
+            "duration_ms": coalesce_sum(col("s_duration", "s")),
+            "visit_pageviews": coalesce_sum(col("s_pageviews", "s")),
+        }
+
+    def event_rows(self) -> exp.Select:
+        wanted = [c for c in self.components if COMPONENTS[c] == "event"]
+        sess_path = self._event_from_sess()
         if sess_path:
-            measures = {
-                "visitors": exp.Count(this=exp.Distinct(expressions=[col("visitor_id", "s")])),
-                "pageviews": coalesce_sum(col("s_pageviews", "s")),
-                "events": coalesce_sum(col("s_events", "s")),
-            }
+            measures = self._sess_event_measures()
             select = exp.select().from_(exp.to_table(SESS).as_("s")).where(self._visit_where())
         else:
             amount = col("revenue_amount", "e")
@@ -203,9 +225,7 @@ class _Builder:
                 "revenue_sum": coalesce_sum(amount),
                 "revenue_n": exp.Count(this=amount.copy()),
                 "revenue_currency": exp.Coalesce(
-                    this=exp.Min(
-                        this=exp.If(this=has_amount, true=col("revenue_currency", "e"))
-                    ),
+                    this=exp.Min(this=exp.If(this=has_amount, true=col("revenue_currency", "e"))),
                     expressions=[lit("")],
                 ),
             }
@@ -223,12 +243,7 @@ class _Builder:
 
     def visit_rows(self) -> exp.Select:
         wanted = [c for c in self.components if COMPONENTS[c] == "visit"]
-        measures = {
-            "visits": exp.Count(this=exp.Star()),
-            "bounces": coalesce_sum(col("s_bounce", "s")),
-            "duration_ms": coalesce_sum(col("s_duration", "s")),
-            "visit_pageviews": coalesce_sum(col("s_pageviews", "s")),
-        }
+        measures = self._visit_measures()
         select = exp.select().from_(exp.to_table(SESS).as_("s"))
         if self.event_dims or self.event_filters:
             inner = (
@@ -309,10 +324,13 @@ class _Builder:
 
     def build(self) -> exp.Expression:
         parts = []
-        if "event" in self.sources:
-            parts.append(self.event_rows())
-        if "visit" in self.sources:
-            parts.append(self.visit_rows())
+        if {"event", "visit"} <= self.sources and self._event_from_sess():
+            parts.append(self.sess_rows())
+        else:
+            if "event" in self.sources:
+                parts.append(self.event_rows())
+            if "visit" in self.sources:
+                parts.append(self.visit_rows())
         if "engagement" in self.sources:
             parts.append(self.engagement_rows())
         aliases = self.dim_aliases()

@@ -118,7 +118,9 @@ class QueryEngine:
         if first is None:
             return None
         return periods.from_datetimes(
-            datetime.combine(first, datetime.min.time(), tzinfo=UTC), now, timezone,
+            datetime.combine(first, datetime.min.time(), tzinfo=UTC),
+            now,
+            timezone,
             inclusive=False,
         ).first
 
@@ -136,9 +138,7 @@ class QueryEngine:
                 total = int(row[-1])
         return out, total
 
-    def _totals(
-        self, query: Query, period: Period, unit: str | None
-    ) -> dict[str, Any]:
+    def _totals(self, query: Query, period: Period, unit: str | None) -> dict[str, Any]:
         """Denominators: visitors with the same filters, and without goal filters per group."""
         ctx: dict[str, Any] = {}
         names = [m for m in query.metrics if METRICS[m].needs_total]
@@ -183,9 +183,11 @@ class QueryEngine:
             if query.offset:
                 _, total = self._rows(replace(query, offset=0, limit=1), period, unit)
             total = total or 0
-        totals = self._totals(query, period, unit) if any(
-            METRICS[m].needs_total for m in query.metrics
-        ) else {}
+        totals = (
+            self._totals(query, period, unit)
+            if any(METRICS[m].needs_total for m in query.metrics)
+            else {}
+        )
         return self._finish(query, rows, totals), total
 
     # public -----------------------------------------------------------------------
@@ -222,9 +224,7 @@ class QueryEngine:
         other = replace(query, include=Include(), limit=MAX_LIMIT, offset=0, order_by=())
         old_rows, _ = self._results(other, p.comparison, p.time_unit)
         old_labels = periods.time_labels(p.comparison, p.time_unit) if p.time_unit else []
-        time_index = next(
-            (i for i, d in enumerate(query.dimensions) if d.kind == "time"), None
-        )
+        time_index = next((i for i, d in enumerate(query.dimensions) if d.kind == "time"), None)
         by_dims = {tuple(r["dimensions"]): r for r in old_rows}
         for row in results:
             dims = list(row["dimensions"])
@@ -234,9 +234,7 @@ class QueryEngine:
                 dims[time_index] = old_labels[pos] if 0 <= pos < len(old_labels) else ""
             old = by_dims.get(tuple(dims))
             old_metrics = (
-                old["metrics"]
-                if old
-                else [METRICS[m].finish({}, {}) for m in query.metrics]
+                old["metrics"] if old else [METRICS[m].finish({}, {}) for m in query.metrics]
             )
             row["comparison"] = {
                 "dimensions": dims,

@@ -124,9 +124,7 @@ def _parse_bound(value: object, path: str) -> date | datetime:
             parsed = None
         if parsed is not None and parsed.tzinfo is not None:
             return parsed
-    raise InvalidQuery(
-        path, f"expected an ISO date or an ISO datetime with offset, got {value!r}"
-    )
+    raise InvalidQuery(path, f"expected an ISO date or an ISO datetime with offset, got {value!r}")
 
 
 def resolve(
@@ -147,8 +145,12 @@ def resolve(
             return from_datetimes(now - timedelta(hours=24), now, timezone, inclusive=False)
         if name == "all":
             return from_dates(min(earliest or today, today), today, timezone)
-        raise InvalidQuery("date_range", f"unknown range {date_range!r}; use one of "
-                           + ", ".join(RANGE_NAMES) + " or [start, end]")
+        raise InvalidQuery(
+            "date_range",
+            f"unknown range {date_range!r}; use one of "
+            + ", ".join(RANGE_NAMES)
+            + " or [start, end]",
+        )
     first = _parse_bound(date_range[0], "date_range[0]")
     last = _parse_bound(date_range[1], "date_range[1]")
     if type(first) is not type(last):
@@ -187,8 +189,9 @@ def year_over_year(period: Period) -> Period:
         start = period.start.astimezone(tz)
         end = period.end.astimezone(tz)
         return from_datetimes(
-            start.replace(year=start.year - 1, day=min(start.day, 28) if start.month == 2
-                          else start.day),
+            start.replace(
+                year=start.year - 1, day=min(start.day, 28) if start.month == 2 else start.day
+            ),
             end.replace(year=end.year - 1, day=min(end.day, 28) if end.month == 2 else end.day),
             period.timezone,
             inclusive=False,
@@ -198,7 +201,7 @@ def year_over_year(period: Period) -> Period:
 
 def default_unit(period: Period) -> str:
     """The bucket `time` means for this range (Plausible picks by length)."""
-    if period.exact and period.end - period.start <= timedelta(hours=48) or period.days == 1:
+    if (period.exact and period.end - period.start <= timedelta(hours=48)) or period.days == 1:
         return "hour"
     if period.days <= 62:
         return "day"

@@ -89,7 +89,7 @@ def _ch_bucket(g: Generator, e: LocalBucket) -> str:
 
 class FootfallDuckDB(DuckDB):
     class Generator(DuckDB.Generator):
-        TRANSFORMS = {  # noqa: RUF012
+        TRANSFORMS = {
             **DuckDB.Generator.TRANSFORMS,
             Param: lambda g, e: f"${e.args['index'] + 1}",
             ArgFirst: _duck_arg_first,
@@ -109,7 +109,7 @@ class FootfallDuckDB(DuckDB):
 
 class FootfallClickHouse(ClickHouse):
     class Generator(ClickHouse.Generator):
-        TRANSFORMS = {  # noqa: RUF012
+        TRANSFORMS = {
             **ClickHouse.Generator.TRANSFORMS,
             Param: lambda g, e: f"{{p{e.args['index']}:{e.args['kind']}}}",
             ArgFirst: _ch_arg_first,

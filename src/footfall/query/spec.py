@@ -180,7 +180,7 @@ def parse_filter(value: Any, path: str) -> Filter:
         _require(
             isinstance(options, dict) and set(options) <= {"case_sensitive"},
             f"{path}[3]",
-            "expected options {\"case_sensitive\": true|false}",
+            'expected options {"case_sensitive": true|false}',
         )
         if "case_sensitive" in options:
             _require(
@@ -233,7 +233,7 @@ def _include(value: Any, has_time: bool) -> Include:
     raw = value.get("comparisons")
     if raw is not None:
         path = "include.comparisons"
-        _require(isinstance(raw, dict), path, "expected {\"mode\": ...}")
+        _require(isinstance(raw, dict), path, 'expected {"mode": ...}')
         mode = raw.get("mode")
         _require(mode in COMPARISON_MODES, f"{path}.mode", f"use {', '.join(COMPARISON_MODES)}")
         date_range = None
@@ -246,7 +246,7 @@ def _include(value: Any, has_time: bool) -> Include:
 
 
 def _pagination(value: Any) -> tuple[int, int]:
-    _require(isinstance(value, dict), "pagination", "expected {\"limit\": n, \"offset\": n}")
+    _require(isinstance(value, dict), "pagination", 'expected {"limit": n, "offset": n}')
     limit, offset = value.get("limit", MAX_LIMIT), value.get("offset", 0)
     for key in value:
         _require(key in ("limit", "offset"), f"pagination.{key!r}", "use limit and offset")
@@ -264,8 +264,15 @@ def _pagination(value: Any) -> tuple[int, int]:
 
 
 TOP_KEYS = (
-    "site_id", "date_range", "metrics", "dimensions", "filters", "order_by", "include",
-    "pagination", "date",
+    "site_id",
+    "date_range",
+    "metrics",
+    "dimensions",
+    "filters",
+    "order_by",
+    "include",
+    "pagination",
+    "date",
 )
 
 
@@ -313,7 +320,15 @@ def parse_query(body: Any) -> Query:
     include = _include(body.get("include", {}), any(d.kind == "time" for d in dims))
     limit, offset = _pagination(body.get("pagination", {}))
     query = Query(
-        site_id, date_range, metrics, tuple(dims), filters, order_by, include, limit, offset,
+        site_id,
+        date_range,
+        metrics,
+        tuple(dims),
+        filters,
+        order_by,
+        include,
+        limit,
+        offset,
         relative,
     )
     _check_combinations(query)

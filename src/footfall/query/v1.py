@@ -41,9 +41,7 @@ def _period_range(params: Mapping[str, str], now: datetime, tz: str) -> str | li
 
 def _glob(value: str) -> str:
     parts = re.split(r"(\*\*|\*)", value)
-    body = "".join(
-        ".*" if p == "**" else "[^/]*" if p == "*" else re.escape(p) for p in parts
-    )
+    body = "".join(".*" if p == "**" else "[^/]*" if p == "*" else re.escape(p) for p in parts)
     return f"^{body}$"
 
 
@@ -105,8 +103,11 @@ def aggregate_result(body: dict[str, Any], result: dict[str, Any]) -> dict[str, 
 def timeseries_query(params: Mapping[str, str], now: datetime, tz: str) -> dict[str, Any]:
     body = _base(params, now, tz)
     interval = params.get("interval") or (
-        "month" if params.get("period") in ("6mo", "12mo") else
-        "hour" if params.get("period") == "day" else "day"
+        "month"
+        if params.get("period") in ("6mo", "12mo")
+        else "hour"
+        if params.get("period") == "day"
+        else "day"
     )
     if interval not in ("hour", "day", "week", "month", "minute"):
         raise InvalidQuery("interval", "use hour, day, week or month")

@@ -33,9 +33,7 @@ def events_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
     for column in EVENT_COLUMNS:
         values = [row.get(column.name) for row in rows]
         arrow_type = EVENTS_ARROW_SCHEMA.field(column.name).type
-        if column.name == "timestamp":
-            columns.append(pa.array(values, type=pa.string()).cast(arrow_type))
-        elif column.name == "revenue_amount":
+        if column.name == "timestamp" or column.name == "revenue_amount":
             columns.append(pa.array(values, type=pa.string()).cast(arrow_type))
         else:
             columns.append(pa.array(values, type=arrow_type))

@@ -53,14 +53,25 @@ _UPDATE_CHUNK = 5_000
 def _escape(text: str) -> str:
     """The escaped text form ClickHouse parses a top-level String parameter from."""
     return (
-        text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-        .replace("\r", "\\r").replace("\0", "\\0")
+        text.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\0", "\\0")
     )
 
 
 def _quote(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") \
-        .replace("\t", "\\t").replace("\r", "\\r").replace("\0", "\\0") + "'"
+    return (
+        "'"
+        + text.replace("\\", "\\\\")
+        .replace("'", "\\'")
+        .replace("\n", "\\n")
+        .replace("\t", "\\t")
+        .replace("\r", "\\r")
+        .replace("\0", "\\0")
+        + "'"
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -81,9 +92,7 @@ def _chdb_value(value: Any) -> str:
     if value is None:
         return "\\N"
     if isinstance(value, list | tuple):
-        inner = ",".join(
-            _quote(v) if isinstance(v, str) else str(_plain(v)) for v in value
-        )
+        inner = ",".join(_quote(v) if isinstance(v, str) else str(_plain(v)) for v in value)
         return f"[{inner}]"
     return _escape(value) if isinstance(value, str) else str(value)
 

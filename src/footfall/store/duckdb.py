@@ -45,7 +45,9 @@ class DuckDBStore:
                 "CREATE TABLE IF NOT EXISTS footfall_migrations "
                 "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)"
             )
-            done = {row[0] for row in con.execute("SELECT version FROM footfall_migrations").fetchall()}
+            done = {
+                row[0] for row in con.execute("SELECT version FROM footfall_migrations").fetchall()
+            }
             for version, statements in DUCKDB_MIGRATIONS:
                 if version in done:
                     continue
@@ -78,9 +80,11 @@ class DuckDBStore:
                 raise
 
     def spool_position(self) -> SpoolPosition:
-        row = self._cursor().execute(
-            "SELECT segment, byte_offset FROM footfall_spool_state"
-        ).fetchone()
+        row = (
+            self._cursor()
+            .execute("SELECT segment, byte_offset FROM footfall_spool_state")
+            .fetchone()
+        )
         return SpoolPosition(*row) if row else SpoolPosition()
 
     def visitor_rows(self, keys: Sequence[tuple[str, int]], since_us: int) -> list[SessionRow]:
@@ -106,11 +110,16 @@ class DuckDBStore:
         return [SessionRow(*row) for row in rows]
 
     def last_sessions(self, since_us: int) -> list[tuple[str, int, int, int]]:
-        return self._cursor().execute(
-            "SELECT site_id, visitor_id, epoch_us(max(timestamp)), arg_max(session_id, timestamp) "
-            "FROM events WHERE timestamp >= make_timestamp(?::BIGINT) GROUP BY site_id, visitor_id",
-            [since_us],
-        ).fetchall()
+        return (
+            self._cursor()
+            .execute(
+                "SELECT site_id, visitor_id, epoch_us(max(timestamp)), "
+                "arg_max(session_id, timestamp) FROM events "
+                "WHERE timestamp >= make_timestamp(?::BIGINT) GROUP BY site_id, visitor_id",
+                [since_us],
+            )
+            .fetchall()
+        )
 
     def update_sessions(self, changes: Sequence[tuple[str, int]]) -> None:
         if not changes:

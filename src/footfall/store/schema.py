@@ -29,7 +29,9 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("title", "VARCHAR", "String", "page title when the client sends one"),
     Column("referrer", "VARCHAR", "String", "referrer URL without query string"),
     Column("referrer_source", "VARCHAR", "LowCardinality(String)", "readable source, e.g. Google"),
-    Column("channel", "VARCHAR", "LowCardinality(String)", "acquisition channel, e.g. Organic Search"),
+    Column(
+        "channel", "VARCHAR", "LowCardinality(String)", "acquisition channel, e.g. Organic Search"
+    ),
     Column("utm_source", "VARCHAR", "String", "utm_source query parameter"),
     Column("utm_medium", "VARCHAR", "String", "utm_medium query parameter"),
     Column("utm_campaign", "VARCHAR", "String", "utm_campaign query parameter"),

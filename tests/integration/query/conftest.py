@@ -12,11 +12,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import generate  # noqa: E402
+from corpus import generate
 
-from footfall.query.engine import QueryEngine  # noqa: E402
-from footfall.store.arrow import events_table  # noqa: E402
-from footfall.store.base import SpoolPosition, open_store  # noqa: E402
+from footfall.query.engine import QueryEngine
+from footfall.store.arrow import events_table
+from footfall.store.base import SpoolPosition, open_store
 
 NOW = datetime(2024, 4, 20, 12, 0, tzinfo=UTC)
 BACKENDS = ("duckdb", "chdb")

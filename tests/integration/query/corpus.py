@@ -17,8 +17,14 @@ from footfall.store.schema import EVENT_COLUMNS
 
 PAGES = ["/", "/pricing", "/blog", "/blog/post-1", "/blog/post-2", "/docs", "/about", "/signup"]
 SOURCES = ["", "", "", "Google", "Twitter", "Hacker News", "DuckDuckGo", "example.org"]
-CHANNELS = {"": "Direct", "Google": "Organic Search", "DuckDuckGo": "Organic Search",
-            "Twitter": "Organic Social", "Hacker News": "Referral", "example.org": "Referral"}
+CHANNELS = {
+    "": "Direct",
+    "Google": "Organic Search",
+    "DuckDuckGo": "Organic Search",
+    "Twitter": "Organic Social",
+    "Hacker News": "Referral",
+    "example.org": "Referral",
+}
 COUNTRIES = ["US", "DE", "FR", "GB", "", "JP", "BR"]
 BROWSERS = [("Chrome", "120.0"), ("Firefox", "121.0"), ("Safari", "17.2"), ("Edge", "120.0")]
 OSES = [("Windows", "10"), ("Mac", "14.2"), ("Android", "14"), ("iOS", "17.2"), ("Linux", "")]
@@ -27,13 +33,17 @@ GOALS = ["Signup", "Download", "Outbound Link: Click", "Purchase"]
 START = datetime(2024, 3, 1, tzinfo=UTC)
 
 
-def generate(seed: int = 7, visitors: int = 300, days: int = 40,
-             sites: tuple[str, ...] = ("a.example", "b.example")) -> list[dict[str, Any]]:
+def generate(
+    seed: int = 7,
+    visitors: int = 300,
+    days: int = 40,
+    sites: tuple[str, ...] = ("a.example", "b.example"),
+) -> list[dict[str, Any]]:
     rnd = random.Random(seed)
     rows: list[dict[str, Any]] = []
     n = 0
     for site in sites:
-        for v in range(visitors):
+        for _v in range(visitors):
             visitor_id = rnd.getrandbits(63) + 1
             day = rnd.randrange(days)
             t = START + timedelta(days=day, seconds=rnd.randrange(86400))
@@ -51,8 +61,23 @@ def generate(seed: int = 7, visitors: int = 300, days: int = 40,
                     name = "pageview" if k == 0 or rnd.random() < 0.7 else rnd.choice(GOALS)
                     page = rnd.choice(PAGES)
                     n += 1
-                    row = _row(n, site, t, name, page, visitor_id, session_id, source, utm,
-                               country, browser, bver, os_, osver, device)
+                    row = _row(
+                        n,
+                        site,
+                        t,
+                        name,
+                        page,
+                        visitor_id,
+                        session_id,
+                        source,
+                        utm,
+                        country,
+                        browser,
+                        bver,
+                        os_,
+                        osver,
+                        device,
+                    )
                     if name != "pageview":
                         row["interactive"] = rnd.random() < 0.8
                         row["props"] = {"plan": rnd.choice(["free", "pro", "team"])}
@@ -64,9 +89,23 @@ def generate(seed: int = 7, visitors: int = 300, days: int = 40,
                     rows.append(row)
                     if name == "pageview" and rnd.random() < 0.5:
                         n += 1
-                        eng = _row(n, site, t + timedelta(seconds=rnd.randrange(1, 20)),
-                                   "engagement", page, visitor_id, session_id, source, utm,
-                                   country, browser, bver, os_, osver, device)
+                        eng = _row(
+                            n,
+                            site,
+                            t + timedelta(seconds=rnd.randrange(1, 20)),
+                            "engagement",
+                            page,
+                            visitor_id,
+                            session_id,
+                            source,
+                            utm,
+                            country,
+                            browser,
+                            bver,
+                            os_,
+                            osver,
+                            device,
+                        )
                         eng["engagement_ms"] = rnd.randrange(500, 120_000)
                         eng["scroll_depth"] = rnd.choice([None, 10, 40, 75, 100])
                         rows.append(eng)
@@ -79,9 +118,23 @@ def generate(seed: int = 7, visitors: int = 300, days: int = 40,
     return rows
 
 
-def _row(n: int, site: str, t: datetime, name: str, page: str, visitor_id: int,
-         session_id: int, source: str, utm: str, country: str, browser: str, bver: str,
-         os_: str, osver: str, device: str) -> dict[str, Any]:
+def _row(
+    n: int,
+    site: str,
+    t: datetime,
+    name: str,
+    page: str,
+    visitor_id: int,
+    session_id: int,
+    source: str,
+    utm: str,
+    country: str,
+    browser: str,
+    bver: str,
+    os_: str,
+    osver: str,
+    device: str,
+) -> dict[str, Any]:
     return {
         "event_id": f"ev{n:08d}",
         "site_id": site,

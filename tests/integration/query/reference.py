@@ -56,11 +56,13 @@ class Visit:
 
 
 class Reference:
-    def __init__(self, rows: list[dict[str, Any]], site: str, start: datetime, end: datetime,
-                 tz: str = "UTC") -> None:
+    def __init__(
+        self, rows: list[dict[str, Any]], site: str, start: datetime, end: datetime, tz: str = "UTC"
+    ) -> None:
         self.tz = ZoneInfo(tz)
         self.events = [
-            r for r in rows
+            r
+            for r in rows
             if r["site_id"] == site and start <= _ts(r) < end and r["name"] != "engagement"
         ]
         visits: dict[tuple[int, int], Visit] = {}
@@ -69,8 +71,9 @@ class Reference:
             visits.setdefault(key, Visit(r["visitor_id"])).events.append(r)
         self.visits = list(visits.values())
 
-    def aggregate(self, visits: list[Visit] | None = None,
-                  events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    def aggregate(
+        self, visits: list[Visit] | None = None, events: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
         visits = self.visits if visits is None else visits
         events = self.events if events is None else events
         n = len(visits)
@@ -99,8 +102,9 @@ class Reference:
         for r in self.events:
             out[r["pathname"]]["visitors"].add(r["visitor_id"])
             out[r["pathname"]]["pageviews"] += r["name"] == "pageview"
-        return {k: {"visitors": len(v["visitors"]), "pageviews": v["pageviews"]}
-                for k, v in out.items()}
+        return {
+            k: {"visitors": len(v["visitors"]), "pageviews": v["pageviews"]} for k, v in out.items()
+        }
 
     def days(self) -> dict[str, dict[str, int]]:
         visitors: dict[str, set[int]] = defaultdict(set)
@@ -117,5 +121,7 @@ class Reference:
         for r in self.events:
             if r["name"] != "pageview":
                 who[r["name"]].add(r["visitor_id"])
-        return {g: {"visitors": len(v), "conversion_rate": round(100 * len(v) / total, 2)}
-                for g, v in who.items()}
+        return {
+            g: {"visitors": len(v), "conversion_rate": round(100 * len(v) / total, 2)}
+            for g, v in who.items()
+        }

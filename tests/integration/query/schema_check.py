@@ -69,8 +69,9 @@ def errors(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str =
     return out
 
 
-def response_errors(doc: dict[str, Any], path: str, method: str, status: int,
-                    body: Any) -> list[str]:
+def response_errors(
+    doc: dict[str, Any], path: str, method: str, status: int, body: Any
+) -> list[str]:
     operation = doc["paths"][path][method]
     response = operation["responses"][str(status)]
     schema = response["content"]["application/json"]["schema"]

@@ -46,18 +46,27 @@ def test_failed_insert_makes_the_next_one_check_for_duplicates(chdb_connection):
 
 
 def test_visitor_rows_and_update_sessions_match_duckdb(stores):
-    rows = [r for r in generate(seed=13, visitors=5, sites=("sess.example",))
-            if r["name"] != "engagement"]
+    rows = [
+        r
+        for r in generate(seed=13, visitors=5, sites=("sess.example",))
+        if r["name"] != "engagement"
+    ]
     for store in stores.values():
         store.insert(events_table(rows), SpoolPosition(7, 0))
     keys = [("sess.example", rows[0]["visitor_id"]), ("sess.example", 1)]
-    found = {name: sorted(s.visitor_rows(keys, 0), key=lambda r: r.event_id) for name, s in stores.items()}
+    found = {
+        name: sorted(s.visitor_rows(keys, 0), key=lambda r: r.event_id)
+        for name, s in stores.items()
+    }
     assert found["duckdb"] == found["chdb"]
     assert {r.visitor_id for r in found["chdb"]} == {rows[0]["visitor_id"]}
     changes = [(r.event_id, 4242) for r in found["chdb"]]
     for store in stores.values():
         store.update_sessions(changes)
-    after = {name: sorted(s.visitor_rows(keys, 0), key=lambda r: r.event_id) for name, s in stores.items()}
+    after = {
+        name: sorted(s.visitor_rows(keys, 0), key=lambda r: r.event_id)
+        for name, s in stores.items()
+    }
     assert after["duckdb"] == after["chdb"]
     assert {r.session_id for r in after["chdb"]} == {4242}
 

@@ -16,15 +16,52 @@ from footfall.query.metrics import METRICS
 from footfall.query.spec import parse_query
 
 SITE = "a.example"
-PLAIN_METRICS = ["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate",
-                 "visit_duration", "percentage", "total_revenue", "average_revenue"]
+PLAIN_METRICS = [
+    "visitors",
+    "visits",
+    "pageviews",
+    "events",
+    "views_per_visit",
+    "bounce_rate",
+    "visit_duration",
+    "percentage",
+    "total_revenue",
+    "average_revenue",
+]
 GROUP_DIMS = [d for d in DIMENSIONS if d != "time"] + ["event:props:plan", "event:props:author"]
-FILTER_VALUES = ["/", "/blog", "/blog/post-1", "pageview", "Signup", "Purchase", "US", "DE", "",
-                 "Google", "Direct / None", "Chrome", "Mobile", "pro", "(none)", "spring-sale",
-                 "a.example", "b.example", "ü", "BLOG", "Post"]
+FILTER_VALUES = [
+    "/",
+    "/blog",
+    "/blog/post-1",
+    "pageview",
+    "Signup",
+    "Purchase",
+    "US",
+    "DE",
+    "",
+    "Google",
+    "Direct / None",
+    "Chrome",
+    "Mobile",
+    "pro",
+    "(none)",
+    "spring-sale",
+    "a.example",
+    "b.example",
+    "ü",
+    "BLOG",
+    "Post",
+]
 FILTER_DIMS = [d for d in GROUP_DIMS if not d.startswith("time")]
-RANGES = ["all", "7d", "30d", "month", "6mo", ["2024-03-10", "2024-03-12"],
-          ["2024-03-05T10:00:00+02:00", "2024-03-06T18:30:00+02:00"]]
+RANGES = [
+    "all",
+    "7d",
+    "30d",
+    "month",
+    "6mo",
+    ["2024-03-10", "2024-03-12"],
+    ["2024-03-05T10:00:00+02:00", "2024-03-06T18:30:00+02:00"],
+]
 
 
 def both(engines, body: dict[str, Any], tz: str = "UTC") -> dict[str, Any]:
@@ -35,49 +72,80 @@ def both(engines, body: dict[str, Any], tz: str = "UTC") -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("metric", "dimension"),
-    list(itertools.product(
-        [m for m in METRICS if m != "conversion_rate"],
-        [None, "event:page", "event:name", "visit:source", "visit:entry_page", "time:day",
-         "event:props:plan", "visit:country"],
-    )),
+    list(
+        itertools.product(
+            [m for m in METRICS if m != "conversion_rate"],
+            [
+                None,
+                "event:page",
+                "event:name",
+                "visit:source",
+                "visit:entry_page",
+                "time:day",
+                "event:props:plan",
+                "visit:country",
+            ],
+        )
+    ),
 )
 def test_every_metric_by_dimension_is_identical(engines, metric, dimension):
     if metric in ("scroll_depth", "time_on_page") and dimension == "event:name":
         pytest.skip("engagement metrics do not combine with event:name")
-    body = {"site_id": SITE, "date_range": "all", "metrics": [metric],
-            "dimensions": [dimension] if dimension else [],
-            "filters": [["is_not", "visit:device", ["Tablet"]]]}
+    body = {
+        "site_id": SITE,
+        "date_range": "all",
+        "metrics": [metric],
+        "dimensions": [dimension] if dimension else [],
+        "filters": [["is_not", "visit:device", ["Tablet"]]],
+    }
     result = both(engines, body)
     assert result["results"]
 
 
-@pytest.mark.parametrize("op", ["is", "is_not", "contains", "contains_not", "matches",
-                                "matches_not"])
-@pytest.mark.parametrize("dimension", ["event:page", "visit:source", "event:props:plan",
-                                       "visit:entry_page", "event:goal"])
+@pytest.mark.parametrize(
+    "op", ["is", "is_not", "contains", "contains_not", "matches", "matches_not"]
+)
+@pytest.mark.parametrize(
+    "dimension",
+    ["event:page", "visit:source", "event:props:plan", "visit:entry_page", "event:goal"],
+)
 @pytest.mark.parametrize("case_sensitive", [True, False])
 def test_every_filter_is_identical(engines, op, dimension, case_sensitive):
-    values = {"event:page": ["/BLOG", "/"], "visit:source": ["google", "Direct / None"],
-              "event:props:plan": ["Pro", "(none)"], "visit:entry_page": ["/about"],
-              "event:goal": ["sign", "Purchase"]}[dimension]
+    values = {
+        "event:page": ["/BLOG", "/"],
+        "visit:source": ["google", "Direct / None"],
+        "event:props:plan": ["Pro", "(none)"],
+        "visit:entry_page": ["/about"],
+        "event:goal": ["sign", "Purchase"],
+    }[dimension]
     if op.startswith("matches"):
         values = [f"^{values[0]}"]
-    body = {"site_id": SITE, "date_range": "all",
-            "metrics": ["visitors", "visits", "events", "bounce_rate"],
-            "dimensions": ["visit:device"],
-            "filters": [[op, dimension, values, {"case_sensitive": case_sensitive}]]}
+    body = {
+        "site_id": SITE,
+        "date_range": "all",
+        "metrics": ["visitors", "visits", "events", "bounce_rate"],
+        "dimensions": ["visit:device"],
+        "filters": [[op, dimension, values, {"case_sensitive": case_sensitive}]],
+    }
     both(engines, body)
 
 
 def _leaf(draw: st.DrawFn) -> list:
-    op = draw(st.sampled_from(["is", "is_not", "contains", "contains_not", "matches",
-                               "matches_not"]))
+    op = draw(
+        st.sampled_from(["is", "is_not", "contains", "contains_not", "matches", "matches_not"])
+    )
     dim = draw(st.sampled_from(FILTER_DIMS))
-    values = draw(st.lists(st.sampled_from(FILTER_VALUES) | st.text("abBü/-_. '%\\", max_size=4),
-                           min_size=1, max_size=3))
+    values = draw(
+        st.lists(
+            st.sampled_from(FILTER_VALUES) | st.text("abBü/-_. '%\\", max_size=4),
+            min_size=1,
+            max_size=3,
+        )
+    )
     if op.startswith("matches"):
-        values = ["^" + "".join("\\" + c if c in ".^$*+?()[]{}|\\" else c for c in v)
-                  for v in values]
+        values = [
+            "^" + "".join("\\" + c if c in ".^$*+?()[]{}|\\" else c for c in v) for v in values
+        ]
     leaf: list = [op, dim, values]
     if draw(st.booleans()):
         leaf.append({"case_sensitive": draw(st.booleans())})
@@ -121,13 +189,19 @@ def queries(draw: st.DrawFn) -> dict[str, Any]:
     fs = draw(st.lists(filters(), max_size=3))
     metrics = draw(st.lists(st.sampled_from(PLAIN_METRICS), min_size=1, max_size=4, unique=True))
     uses_names = any("event:goal" in str(f) or "event:name" in str(f) for f in fs) or any(
-        d in ("event:goal", "event:name") for d in dims)
+        d in ("event:goal", "event:name") for d in dims
+    )
     if not uses_names and draw(st.booleans()):
         metrics.append(draw(st.sampled_from(["scroll_depth", "time_on_page"])))
     if "event:goal" in dims and draw(st.booleans()):
         metrics.append("conversion_rate")
-    body: dict[str, Any] = {"site_id": SITE, "date_range": draw(st.sampled_from(RANGES)),
-                            "metrics": metrics, "dimensions": dims, "filters": fs}
+    body: dict[str, Any] = {
+        "site_id": SITE,
+        "date_range": draw(st.sampled_from(RANGES)),
+        "metrics": metrics,
+        "dimensions": dims,
+        "filters": fs,
+    }
     if dims and draw(st.booleans()):
         order_name = draw(st.sampled_from(metrics + dims))
         body["order_by"] = [[order_name, draw(st.sampled_from(["asc", "desc"]))]]
@@ -145,8 +219,9 @@ def test_generated_queries_agree_on_every_backend(engines, body, tz):
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=6),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -154,8 +229,21 @@ JSON = st.recursive(
 @st.composite
 def mutated(draw: st.DrawFn) -> Any:
     body = draw(queries())
-    target = draw(st.sampled_from(["site_id", "date_range", "metrics", "dimensions", "filters",
-                                   "order_by", "pagination", "include", "extra"]))
+    target = draw(
+        st.sampled_from(
+            [
+                "site_id",
+                "date_range",
+                "metrics",
+                "dimensions",
+                "filters",
+                "order_by",
+                "pagination",
+                "include",
+                "extra",
+            ]
+        )
+    )
     value = draw(JSON)
     if target in ("metrics", "dimensions", "filters") and body.get(target) and draw(st.booleans()):
         items = list(body[target])
@@ -175,14 +263,25 @@ def test_invalid_queries_raise_invalid_query_with_a_path(engines, body):
         assert exc.path and exc.message
 
 
-INJECTIONS = ["'); DROP TABLE events; --", "\\'; DROP TABLE events; --", "{p0:String}",
-              "$1", "' OR 1=1 --", "\n\t\0\\N", "a.example' OR site_id != '"]
+INJECTIONS = [
+    "'); DROP TABLE events; --",
+    "\\'; DROP TABLE events; --",
+    "{p0:String}",
+    "$1",
+    "' OR 1=1 --",
+    "\n\t\0\\N",
+    "a.example' OR site_id != '",
+]
 
 
 def _injected(value: str, op: str) -> dict[str, Any]:
-    return {"site_id": SITE, "date_range": "all", "metrics": ["visitors", "visits"],
-            "dimensions": [f"event:props:{value}"],
-            "filters": [[op, "event:page", [value]], [op, f"event:props:{value}", [value]]]}
+    return {
+        "site_id": SITE,
+        "date_range": "all",
+        "metrics": ["visitors", "visits"],
+        "dimensions": [f"event:props:{value}"],
+        "filters": [[op, "event:page", [value]], [op, f"event:props:{value}", [value]]],
+    }
 
 
 @pytest.mark.parametrize("value", INJECTIONS)

@@ -59,9 +59,13 @@ def auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-QUERY = {"site_id": "a.example", "date_range": "all",
-         "metrics": ["visitors", "visits", "bounce_rate", "percentage"],
-         "dimensions": ["visit:source"], "include": {"total_rows": True}}
+QUERY = {
+    "site_id": "a.example",
+    "date_range": "all",
+    "metrics": ["visitors", "visits", "bounce_rate", "percentage"],
+    "dimensions": ["visit:source"],
+    "include": {"total_rows": True},
+}
 
 
 def check(response, path: str, method: str = "get") -> object:
@@ -80,9 +84,13 @@ def test_v2_query_matches_engine_and_schema(client, keys, engines):
 
 
 def test_comparisons_and_time_labels_validate(client, keys):
-    query = {"site_id": "a.example", "date_range": ["2024-03-10", "2024-03-20"],
-             "metrics": ["visitors", "bounce_rate", "total_revenue"], "dimensions": ["time"],
-             "include": {"time_labels": True, "comparisons": {"mode": "previous_period"}}}
+    query = {
+        "site_id": "a.example",
+        "date_range": ["2024-03-10", "2024-03-20"],
+        "metrics": ["visitors", "bounce_rate", "total_revenue"],
+        "dimensions": ["time"],
+        "include": {"time_labels": True, "comparisons": {"mode": "previous_period"}},
+    }
     response = client.post("/api/v2/query", json=query, headers=auth(keys["a"]))
     body = check(response, "/api/v2/query", "post")
     assert len(body["meta"]["time_labels"]) == 11
@@ -104,9 +112,11 @@ def test_key_of_another_site_is_403_everywhere(client, keys):
     assert response.status_code == 403
     check(response, "/api/v2/query", "post")
     for path in ("aggregate", "timeseries", "breakdown", "realtime/visitors"):
-        r = client.get(f"/api/v1/stats/{path}",
-                       params={"site_id": "a.example", "property": "event:page"},
-                       headers=auth(keys["b"]))
+        r = client.get(
+            f"/api/v1/stats/{path}",
+            params={"site_id": "a.example", "property": "event:page"},
+            headers=auth(keys["b"]),
+        )
         assert r.status_code == 403
 
 
@@ -124,31 +134,35 @@ def test_invalid_query_is_400_with_path(client, keys):
     assert response.status_code == 400
     assert response.json()["error"].startswith("filters[1][1]: ")
     check(response, "/api/v2/query", "post")
-    garbage = client.post("/api/v2/query", content=b"{not json",
-                          headers=auth(keys["a"]))
+    garbage = client.post("/api/v2/query", content=b"{not json", headers=auth(keys["a"]))
     assert garbage.status_code == 400
 
 
 def test_rate_limit_is_429_with_retry_after(stores, catalog, keys):
     client = make_client(stores["duckdb"], catalog, rate=3)
-    codes = [client.post("/api/v2/query", json=QUERY, headers=auth(keys["a"])).status_code
-             for _ in range(4)]
+    codes = [
+        client.post("/api/v2/query", json=QUERY, headers=auth(keys["a"])).status_code
+        for _ in range(4)
+    ]
     assert codes == [200, 200, 200, 429]
     limited = client.post("/api/v2/query", json=QUERY, headers=auth(keys["a"]))
     assert int(limited.headers["Retry-After"]) >= 1
     check(limited, "/api/v2/query", "post")
     client.ctx.clock.now = NOW.replace(hour=13)  # an hour later the bucket is full again
     assert client.post("/api/v2/query", json=QUERY, headers=auth(keys["a"])).status_code == 200
-    other = client.post("/api/v2/query", json=dict(QUERY, site_id="b.example"),
-                        headers=auth(keys["b"]))
+    other = client.post(
+        "/api/v2/query", json=dict(QUERY, site_id="b.example"), headers=auth(keys["b"])
+    )
     assert other.status_code == 200  # buckets are per key
 
 
 def test_v1_endpoints(client, keys, engines):
     base = {"site_id": "a.example", "period": "custom", "date": "2024-03-01,2024-03-31"}
-    agg = client.get("/api/v1/stats/aggregate",
-                     params={**base, "metrics": "visitors,pageviews,bounce_rate",
-                             "compare": "previous_period"}, headers=auth(keys["a"]))
+    agg = client.get(
+        "/api/v1/stats/aggregate",
+        params={**base, "metrics": "visitors,pageviews,bounce_rate", "compare": "previous_period"},
+        headers=auth(keys["a"]),
+    )
     body = check(agg, "/api/v1/stats/aggregate")
     assert set(body["results"]) == {"visitors", "pageviews", "bounce_rate"}
     assert "change" in body["results"]["visitors"]
@@ -158,17 +172,26 @@ def test_v1_endpoints(client, keys, engines):
     assert len(series) == 31 and series[0]["date"] == "2024-03-01"
     assert sum(r["visitors"] for r in series) >= body["results"]["visitors"]["value"]
 
-    bd = client.get("/api/v1/stats/breakdown",
-                    params={**base, "property": "event:page", "metrics": "visitors,pageviews",
-                            "limit": "3", "page": "2",
-                            "filters": "visit:country==US|DE;event:page!=/about"},
-                    headers=auth(keys["a"]))
+    bd = client.get(
+        "/api/v1/stats/breakdown",
+        params={
+            **base,
+            "property": "event:page",
+            "metrics": "visitors,pageviews",
+            "limit": "3",
+            "page": "2",
+            "filters": "visit:country==US|DE;event:page!=/about",
+        },
+        headers=auth(keys["a"]),
+    )
     rows = check(bd, "/api/v1/stats/breakdown")["results"]
     assert len(rows) == 3 and all("page" in r and r["page"] != "/about" for r in rows)
 
-    wild = client.get("/api/v1/stats/breakdown",
-                      params={**base, "property": "event:page", "filters": "event:page==/blog/*"},
-                      headers=auth(keys["a"]))
+    wild = client.get(
+        "/api/v1/stats/breakdown",
+        params={**base, "property": "event:page", "filters": "event:page==/blog/*"},
+        headers=auth(keys["a"]),
+    )
     pages = {r["page"] for r in check(wild, "/api/v1/stats/breakdown")["results"]}
     assert pages == {"/blog/post-1", "/blog/post-2"}
 
@@ -176,17 +199,22 @@ def test_v1_endpoints(client, keys, engines):
 def test_realtime_counts_last_five_minutes(client, keys, corpus_rows):
     from datetime import datetime, timedelta
 
-    last = max(datetime.fromisoformat(r["timestamp"]) for r in corpus_rows
-               if r["site_id"] == "a.example")
+    last = max(
+        datetime.fromisoformat(r["timestamp"]) for r in corpus_rows if r["site_id"] == "a.example"
+    )
     client.ctx.clock.now = last + timedelta(minutes=2)
     try:
-        response = client.get("/api/v1/stats/realtime/visitors",
-                              params={"site_id": "a.example"}, headers=auth(keys["a"]))
+        response = client.get(
+            "/api/v1/stats/realtime/visitors",
+            params={"site_id": "a.example"},
+            headers=auth(keys["a"]),
+        )
         assert check(response, "/api/v1/stats/realtime/visitors") >= 1
     finally:
         client.ctx.clock.now = NOW
-    response = client.get("/api/v1/stats/realtime/visitors", params={"site_id": "a.example"},
-                          headers=auth(keys["a"]))
+    response = client.get(
+        "/api/v1/stats/realtime/visitors", params={"site_id": "a.example"}, headers=auth(keys["a"])
+    )
     assert response.json() == 0
 
 

@@ -12,8 +12,15 @@ SITE = "a.example"
 START = datetime(2024, 3, 5, tzinfo=UTC)
 END = datetime(2024, 4, 1, tzinfo=UTC)
 RANGE = ["2024-03-05", "2024-03-31"]
-VISIT_METRICS = ["visitors", "visits", "pageviews", "events", "bounce_rate", "visit_duration",
-                 "views_per_visit"]
+VISIT_METRICS = [
+    "visitors",
+    "visits",
+    "pageviews",
+    "events",
+    "bounce_rate",
+    "visit_duration",
+    "views_per_visit",
+]
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +30,9 @@ def ref(corpus_rows):
 
 def _by_dims(result: dict, metrics: list[str]) -> dict:
     return {
-        tuple(r["dimensions"]) if len(r["dimensions"]) != 1 else r["dimensions"][0]:
-        dict(zip(metrics, r["metrics"], strict=True))
+        tuple(r["dimensions"]) if len(r["dimensions"]) != 1 else r["dimensions"][0]: dict(
+            zip(metrics, r["metrics"], strict=True)
+        )
         for r in result["results"]
     }
 
@@ -34,8 +42,7 @@ def test_aggregate_matches_reference(engines, ref, backend):
     result = engines[backend].query(
         {"site_id": SITE, "date_range": RANGE, "metrics": VISIT_METRICS}, now=NOW
     )
-    assert dict(zip(VISIT_METRICS, result["results"][0]["metrics"], strict=True)) == \
-        ref.aggregate()
+    assert dict(zip(VISIT_METRICS, result["results"][0]["metrics"], strict=True)) == ref.aggregate()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -52,8 +59,7 @@ def test_aggregate_matches_reference(engines, ref, backend):
 )
 def test_visit_breakdowns_match_reference(engines, ref, backend, dimension, label):
     result = engines[backend].query(
-        {"site_id": SITE, "date_range": RANGE, "metrics": VISIT_METRICS,
-         "dimensions": [dimension]},
+        {"site_id": SITE, "date_range": RANGE, "metrics": VISIT_METRICS, "dimensions": [dimension]},
         now=NOW,
     )
     assert _by_dims(result, VISIT_METRICS) == ref.by_visit(label)
@@ -62,8 +68,12 @@ def test_visit_breakdowns_match_reference(engines, ref, backend, dimension, labe
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_pages_match_reference(engines, ref, backend):
     result = engines[backend].query(
-        {"site_id": SITE, "date_range": RANGE, "metrics": ["visitors", "pageviews"],
-         "dimensions": ["event:page"]},
+        {
+            "site_id": SITE,
+            "date_range": RANGE,
+            "metrics": ["visitors", "pageviews"],
+            "dimensions": ["event:page"],
+        },
         now=NOW,
     )
     assert _by_dims(result, ["visitors", "pageviews"]) == ref.pages()
@@ -72,15 +82,21 @@ def test_pages_match_reference(engines, ref, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Asia/Kolkata"])
 def test_days_match_reference_in_site_timezone(engines, corpus_rows, backend, tz):
-    from footfall.query.periods import from_dates
     from datetime import date
+
+    from footfall.query.periods import from_dates
 
     period = from_dates(date(2024, 3, 5), date(2024, 3, 31), tz)
     reference = Reference(corpus_rows, SITE, period.start, period.end, tz)
     result = engines[backend].query(
-        {"site_id": SITE, "date_range": RANGE, "metrics": ["visitors", "visits"],
-         "dimensions": ["time:day"]},
-        now=NOW, timezone=tz,
+        {
+            "site_id": SITE,
+            "date_range": RANGE,
+            "metrics": ["visitors", "visits"],
+            "dimensions": ["time:day"],
+        },
+        now=NOW,
+        timezone=tz,
     )
     assert _by_dims(result, ["visitors", "visits"]) == reference.days()
 
@@ -88,8 +104,12 @@ def test_days_match_reference_in_site_timezone(engines, corpus_rows, backend, tz
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_goals_and_conversion_rate_match_reference(engines, ref, backend):
     result = engines[backend].query(
-        {"site_id": SITE, "date_range": RANGE, "metrics": ["visitors", "conversion_rate"],
-         "dimensions": ["event:goal"]},
+        {
+            "site_id": SITE,
+            "date_range": RANGE,
+            "metrics": ["visitors", "conversion_rate"],
+            "dimensions": ["event:goal"],
+        },
         now=NOW,
     )
     assert _by_dims(result, ["visitors", "conversion_rate"]) == ref.goals()
@@ -98,8 +118,12 @@ def test_goals_and_conversion_rate_match_reference(engines, ref, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_visit_filter_matches_reference(engines, ref, backend):
     result = engines[backend].query(
-        {"site_id": SITE, "date_range": RANGE, "metrics": VISIT_METRICS,
-         "filters": [["is", "visit:source", ["Direct / None", "Google"]]]},
+        {
+            "site_id": SITE,
+            "date_range": RANGE,
+            "metrics": VISIT_METRICS,
+            "filters": [["is", "visit:source", ["Direct / None", "Google"]]],
+        },
         now=NOW,
     )
     visits = [v for v in ref.visits if v.first("referrer_source") in ("", "Google")]
@@ -110,8 +134,12 @@ def test_visit_filter_matches_reference(engines, ref, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_event_filter_keeps_visits_with_a_matching_event(engines, ref, backend):
     result = engines[backend].query(
-        {"site_id": SITE, "date_range": RANGE, "metrics": ["visitors", "visits", "pageviews"],
-         "filters": [["contains", "event:page", ["/BLOG/"], {"case_sensitive": False}]]},
+        {
+            "site_id": SITE,
+            "date_range": RANGE,
+            "metrics": ["visitors", "visits", "pageviews"],
+            "filters": [["contains", "event:page", ["/BLOG/"], {"case_sensitive": False}]],
+        },
         now=NOW,
     )
     events = [r for r in ref.events if "/blog/" in r["pathname"]]
@@ -126,9 +154,14 @@ def test_event_filter_keeps_visits_with_a_matching_event(engines, ref, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_percentage_and_total_rows(engines, ref, backend):
     result = engines[backend].query(
-        {"site_id": SITE, "date_range": RANGE, "metrics": ["visitors", "percentage"],
-         "dimensions": ["visit:country"], "include": {"total_rows": True},
-         "pagination": {"limit": 2, "offset": 1}},
+        {
+            "site_id": SITE,
+            "date_range": RANGE,
+            "metrics": ["visitors", "percentage"],
+            "dimensions": ["visit:country"],
+            "include": {"total_rows": True},
+            "pagination": {"limit": 2, "offset": 1},
+        },
         now=NOW,
     )
     countries = ref.by_visit(lambda v: v.first("country") or "(none)")

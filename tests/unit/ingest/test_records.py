@@ -9,9 +9,16 @@ from footfall.ingest.records import decode, encode
 
 
 def test_round_trip():
-    event = Event(event_id="e1", site_id="a.com", timestamp=datetime(2026, 1, 2, 3, 4, 5, 6000,
-                  tzinfo=UTC), name="Signup", props=[("plan", "pro"), ("n", "1")],
-                  revenue_amount="29.5000", revenue_currency="EUR", visitor_id=2**64 - 1)
+    event = Event(
+        event_id="e1",
+        site_id="a.com",
+        timestamp=datetime(2026, 1, 2, 3, 4, 5, 6000, tzinfo=UTC),
+        name="Signup",
+        props=[("plan", "pro"), ("n", "1")],
+        revenue_amount="29.5000",
+        revenue_currency="EUR",
+        visitor_id=2**64 - 1,
+    )
     table, skipped = decode(encode([event, Event("e2", "a.com", event.timestamp, "pageview")]))
     assert skipped == 0
     rows = table.to_pylist()

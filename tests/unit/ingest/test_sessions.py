@@ -41,8 +41,9 @@ def test_any_arrival_order_in_any_batches_gives_the_reference_sessions(stamps, b
     for end in cut:
         batch = sorted(order[start:end], key=lambda i: stamps[i])
         start = end
-        ids, late = sessionizer.assign(["s"] * len(batch), [9] * len(batch),
-                                       [stamps[i] for i in batch])
+        ids, late = sessionizer.assign(
+            ["s"] * len(batch), [9] * len(batch), [stamps[i] for i in batch]
+        )
         for sid, i in zip(ids, batch, strict=True):
             stored[str(i)] = (stamps[i], sid)
         if late:

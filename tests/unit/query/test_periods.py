@@ -66,8 +66,7 @@ def test_comparisons():
 
 def test_time_labels():
     p = periods.resolve(["2024-03-30", "2024-04-02"], "UTC", NOW)
-    assert periods.time_labels(p, "day") == ["2024-03-30", "2024-03-31", "2024-04-01",
-                                              "2024-04-02"]
+    assert periods.time_labels(p, "day") == ["2024-03-30", "2024-03-31", "2024-04-01", "2024-04-02"]
     assert periods.time_labels(p, "month") == ["2024-03-01", "2024-04-01"]
     assert periods.time_labels(p, "week") == ["2024-03-25", "2024-04-01"]
     day = periods.resolve("day", "Asia/Kolkata", NOW)

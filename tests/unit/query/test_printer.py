@@ -23,9 +23,13 @@ def compiled(body):
 
 
 def test_every_scan_of_events_is_guarded():
-    c = compiled({"metrics": ["visitors", "visits", "scroll_depth"],
-                  "dimensions": ["event:page", "visit:source"],
-                  "filters": [["is", "event:page", [SECRET]]]})
+    c = compiled(
+        {
+            "metrics": ["visitors", "visits", "scroll_depth"],
+            "dimensions": ["event:page", "visit:source"],
+            "filters": [["is", "event:page", [SECRET]]],
+        }
+    )
     scans = [t for t in c.tree.find_all(exp.Table) if t.name == "events"]
     assert len(scans) >= 3
     for table in scans:
@@ -36,8 +40,13 @@ def test_every_scan_of_events_is_guarded():
 
 @pytest.mark.parametrize("dialect", ["duckdb", "clickhouse"])
 def test_values_are_parameters_in_both_dialects(dialect):
-    c = compiled({"metrics": ["visitors"], "dimensions": [f"event:props:{SECRET}"],
-                  "filters": [["contains", "event:page", [SECRET], {"case_sensitive": False}]]})
+    c = compiled(
+        {
+            "metrics": ["visitors"],
+            "dimensions": [f"event:props:{SECRET}"],
+            "filters": [["contains", "event:page", [SECRET], {"case_sensitive": False}]],
+        }
+    )
     sql = render(c.tree, dialect)
     assert "DROP" not in sql and SECRET in c.params
     marker = "$1" if dialect == "duckdb" else "{p0:String}"

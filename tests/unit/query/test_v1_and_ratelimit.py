@@ -27,8 +27,9 @@ def test_v1_filters():
 def test_v1_periods_count_back_from_today():
     body = v1.aggregate_query({"site_id": "a", "period": "7d"}, NOW, "UTC")
     assert body["date_range"] == ["2024-03-09", "2024-03-15"]
-    body = v1.breakdown_query({"site_id": "a", "property": "visit:source", "limit": "5",
-                               "page": "3"}, NOW, "UTC")
+    body = v1.breakdown_query(
+        {"site_id": "a", "property": "visit:source", "limit": "5", "page": "3"}, NOW, "UTC"
+    )
     assert body["pagination"] == {"limit": 5, "offset": 10}
     with pytest.raises(InvalidQuery) as info:
         v1.timeseries_query({"site_id": "a", "period": "week"}, NOW, "UTC")
