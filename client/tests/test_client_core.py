@@ -116,7 +116,7 @@ def test_option_errors():
     with pytest.raises(ConfigurationError, match="host"):
         Provider("segment", "k", host="api.example.com")
     with pytest.raises(ConfigurationError, match="host"):
-        Provider("footfall", "wk")  # no host and no FOOTFALL_HOST
+        Provider("footfall", "wk")  # no host and no FOOTFALL_URL
     with pytest.raises(ConfigurationError, match="id"):
         Provider("plausible", "")
     with pytest.raises(ConfigurationError, match="on_error"):

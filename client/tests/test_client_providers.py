@@ -107,7 +107,7 @@ def test_footfall_reports_messages_the_server_rejected(receiver, make_provider):
 
 
 def test_footfall_gzip_and_host_from_environment(receiver, make_provider, monkeypatch):
-    monkeypatch.setenv("FOOTFALL_HOST", receiver.url)
+    monkeypatch.setenv("FOOTFALL_URL", receiver.url)
     p = make_provider("footfall", "wk", gzip=True, flush_interval=30)
     p.track("Paid", {"amount": 10}, anonymous_id="a1")
     p.flush(5)

@@ -261,5 +261,13 @@ def status(url: str) -> None:
     console.print(table)
 
 
+def _register_query_commands() -> None:
+    from footfall.query.cli import stats
+
+    main.add_command(stats)
+
+
+_register_query_commands()
+
 if __name__ == "__main__":
     main()

@@ -17,12 +17,13 @@ from footfall.collector.app import CollectorApp
 from footfall.collector.script import script_routes
 from footfall.context import AppContext
 from footfall.settings import Settings
+from footfall.web.stats_api import stats_routes
 
 log = logging.getLogger("footfall")
 
 
 def build_routes(ctx: AppContext) -> list[BaseRoute]:
-    return [*script_routes()]
+    return [*script_routes(), *stats_routes(ctx)]
 
 
 def build_app(ctx: AppContext) -> CollectorApp:

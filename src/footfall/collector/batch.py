@@ -83,5 +83,7 @@ def parse_batch(
                 )
             )
         except InvalidEvent as error:
-            errors.append({"index": index, "field": error.field, "message": error.message})
+            message_id = message.get("messageId") if isinstance(message, dict) else None
+            errors.append({"index": index, "messageId": message_id, "field": error.field,
+                           "reason": error.message})
     return hits, errors

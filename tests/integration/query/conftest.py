@@ -4,7 +4,6 @@ directory per process, so the chDB store is shared by every test that needs it).
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,6 @@ from corpus import generate
 from footfall.query.engine import QueryEngine
 from footfall.store.arrow import events_table
 from footfall.store.base import SpoolPosition, open_store
-
-NOW = datetime(2024, 4, 20, 12, 0, tzinfo=UTC)
-BACKENDS = ("duckdb", "chdb")
 
 
 @pytest.fixture(scope="session")

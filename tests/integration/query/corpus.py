@@ -31,6 +31,8 @@ OSES = [("Windows", "10"), ("Mac", "14.2"), ("Android", "14"), ("iOS", "17.2"), 
 DEVICES = ["Desktop", "Mobile", "Tablet"]
 GOALS = ["Signup", "Download", "Outbound Link: Click", "Purchase"]
 START = datetime(2024, 3, 1, tzinfo=UTC)
+NOW = datetime(2024, 4, 20, 12, 0, tzinfo=UTC)  # the clock the tests pass in
+BACKENDS = ("duckdb", "chdb")
 
 
 def generate(

@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
-from conftest import NOW
+from corpus import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import warnings
 from types import SimpleNamespace
 
 import pytest
-from conftest import BACKENDS, NOW
+from corpus import BACKENDS, NOW
 from schema_check import errors, response_errors
 from starlette.applications import Starlette
 

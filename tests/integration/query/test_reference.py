@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import BACKENDS, NOW
+from corpus import BACKENDS, NOW
 from reference import Reference
 
 SITE = "a.example"

@@ -28,7 +28,7 @@ class FootfallDestination(HTTPDestination):
     options: ClassVar[frozenset[str]] = frozenset({"gzip"})
 
     def __init__(self, id: str, *, host: str | None = None, gzip: bool = False) -> None:
-        super().__init__(id, host=host or os.environ.get("FOOTFALL_HOST"))
+        super().__init__(id, host=host or os.environ.get("FOOTFALL_URL"))
         self.gzip = gzip
 
     def encode(self, message: Message) -> list[Record]:
