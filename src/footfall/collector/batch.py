@@ -84,6 +84,12 @@ def parse_batch(
             )
         except InvalidEvent as error:
             message_id = message.get("messageId") if isinstance(message, dict) else None
-            errors.append({"index": index, "messageId": message_id, "field": error.field,
-                           "reason": error.message})
+            errors.append(
+                {
+                    "index": index,
+                    "messageId": message_id,
+                    "field": error.field,
+                    "reason": error.message,
+                }
+            )
     return hits, errors

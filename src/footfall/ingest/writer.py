@@ -24,6 +24,7 @@ from footfall.store.base import Store
 log = logging.getLogger("footfall.writer")
 
 _SESSION_COLUMN = EVENTS_ARROW_SCHEMA.get_field_index("session_id")
+DEDUP_WINDOW_US = 8 * 86400 * 1_000_000  # clients retry for hours; imports reach 7 days back
 WARM_WINDOW_US = 50 * 3600 * 1_000_000  # visitor ids live for one salt day (+ margin)
 
 
@@ -46,6 +47,7 @@ class BatchWriter:
         self.position = store.spool_position()
         self.stored = 0
         self.corrupt = 0
+        self.duplicates = 0
         self.errors = 0
         self.last_error = ""
         self.last_flush = time.time()
@@ -87,6 +89,7 @@ class BatchWriter:
                 return 0
             table, skipped = decode(data)
             self.corrupt += skipped
+            table = self._drop_duplicates(table)
             table = table.take(pc.sort_indices(table, [("timestamp", "ascending")]))
             stamps = table.column("timestamp").cast(pa.int64()).to_pylist()
             ids, late = self.sessions.assign(
@@ -109,6 +112,32 @@ class BatchWriter:
             self.last_flush = time.time()
             self.spool.release(position)
             return table.num_rows
+
+    def _drop_duplicates(self, table: pa.Table) -> pa.Table:
+        """Drop events whose client message id was seen before (retries, replays)."""
+        ids = table.column("message_id")
+        with_id = pc.not_equal(ids, "")
+        if not pc.any(with_id).as_py():
+            return table
+        rows = pc.indices_nonzero(with_id).to_pylist()
+        sites = pc.take(table.column("site_id"), rows).to_pylist()
+        messages = pc.take(ids, rows).to_pylist()
+        by_site: dict[str, list[str]] = {}
+        for site, message in zip(sites, messages, strict=True):
+            by_site.setdefault(site, []).append(message)
+        since = self.now_us() - DEDUP_WINDOW_US
+        known = {
+            (site, message)
+            for site, batch in by_site.items()
+            for message in self.store.stored_message_ids(site, batch, since)
+        }
+        keep = [True] * table.num_rows
+        for row, site, message in zip(rows, sites, messages, strict=True):
+            if (site, message) in known:
+                keep[row] = False
+                self.duplicates += 1
+            known.add((site, message))  # a repeat within this batch is a duplicate too
+        return table.filter(pa.array(keep)) if not all(keep) else table
 
     def flush(self) -> None:
         """Store everything spooled so far (used on shutdown and by tests)."""

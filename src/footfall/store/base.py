@@ -54,6 +54,9 @@ class Store(Protocol):
     def last_sessions(self, since_us: int) -> list[tuple[str, int, int, int]]:
         """Per visitor seen since `since_us`: (site_id, visitor_id, last timestamp µs, session)."""
 
+    def stored_message_ids(self, site_id: str, ids: Sequence[str], since_us: int) -> set[str]:
+        """Which of these client message ids the site already has (duplicates to drop)."""
+
     def update_sessions(self, changes: Sequence[tuple[str, int]]) -> None:
         """Set session_id per event_id (the pairs are (event_id, session_id))."""
 

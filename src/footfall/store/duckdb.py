@@ -121,6 +121,19 @@ class DuckDBStore:
             .fetchall()
         )
 
+    def stored_message_ids(self, site_id: str, ids: Sequence[str], since_us: int) -> set[str]:
+        cursor = self._cursor()
+        cursor.register("footfall_ids", pa.table({"message_id": pa.array(ids, pa.string())}))
+        try:
+            rows = cursor.execute(
+                "SELECT DISTINCT e.message_id FROM events e JOIN footfall_ids USING (message_id) "
+                "WHERE e.site_id = ? AND e.timestamp >= make_timestamp(?::BIGINT)",
+                [site_id, since_us],
+            ).fetchall()
+        finally:
+            cursor.unregister("footfall_ids")
+        return {row[0] for row in rows}
+
     def update_sessions(self, changes: Sequence[tuple[str, int]]) -> None:
         if not changes:
             return
