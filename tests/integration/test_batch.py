@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 from conftest import stored_rows
+
 from footfall_client import Provider
 
 
