@@ -215,6 +215,105 @@ def keys_revoke(key_or_prefix: str, data_dir: Path | None) -> None:
     console.print("revoked")
 
 
+_PROTOCOL_CHOICE = click.Choice(
+    ["segment", "mixpanel", "posthog", "ga", "ga4", "umami", "snowplow"]
+)
+
+
+@keys.command("link")
+@click.option("--site", "domain", required=True, help="The site the client's events go to.")
+@click.option("--protocol", required=True, type=_PROTOCOL_CHOICE, help="The client's product.")
+@click.option("--key", required=True, help="The token the client already sends (write key, …).")
+@DATA_DIR_OPTION
+def keys_link(domain: str, protocol: str, key: str, data_dir: Path | None) -> None:
+    """Accept another product's client token for a site (docs/migrate/)."""
+    _catalog(data_dir).link_protocol_key(domain, protocol, key)
+    console.print(f"linked {protocol} key to {domain}")
+
+
+@keys.command("unlink")
+@click.option("--protocol", required=True, type=_PROTOCOL_CHOICE)
+@click.option("--key", required=True)
+@DATA_DIR_OPTION
+def keys_unlink(protocol: str, key: str, data_dir: Path | None) -> None:
+    """Stop accepting a linked client token."""
+    if not _catalog(data_dir).unlink_protocol_key(protocol, key):
+        raise click.ClickException("no such linked key")
+    console.print("unlinked")
+
+
+@keys.command("links")
+@click.option("--site", "domain", default=None)
+@DATA_DIR_OPTION
+def keys_links(domain: str | None, data_dir: Path | None) -> None:
+    """List linked client tokens."""
+    table = Table("protocol", "key", "site")
+    for protocol, key, site_id in _catalog(data_dir).protocol_keys(domain):
+        table.add_row(protocol, key, site_id)
+    console.print(table)
+
+
+@main.group()
+def users() -> None:
+    """Dashboard accounts: create users, list them, give them sites."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given (8 characters or more).",
+)
+@click.option("--admin", is_flag=True, help="Administrators see and manage every site.")
+@DATA_DIR_OPTION
+def users_create(email: str, password: str, admin: bool, data_dir: Path | None) -> None:
+    """Create a dashboard user."""
+    from footfall.catalog.accounts import Accounts
+
+    user = Accounts(_catalog(data_dir)).create_user(email, password, admin=admin)
+    console.print(f"created {user.email}{' (admin)' if user.is_admin else ''}")
+
+
+@users.command("list")
+@DATA_DIR_OPTION
+def users_list(data_dir: Path | None) -> None:
+    """List dashboard users."""
+    from footfall.catalog.accounts import Accounts
+
+    table = Table("e-mail", "admin")
+    for user in Accounts(_catalog(data_dir)).users():
+        table.add_row(user.email, "yes" if user.is_admin else "")
+    console.print(table)
+
+
+@users.command("grant")
+@click.argument("email")
+@click.argument("domain")
+@click.option("--role", type=click.Choice(["owner", "viewer"]), default="viewer", show_default=True)
+@DATA_DIR_OPTION
+def users_grant(email: str, domain: str, role: str, data_dir: Path | None) -> None:
+    """Let a user see a site (viewer) or also manage it (owner)."""
+    from footfall.catalog.accounts import Accounts
+
+    Accounts(_catalog(data_dir)).grant(email, domain, role)
+    console.print(f"{email} is now {role} of {domain}")
+
+
+@users.command("password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@DATA_DIR_OPTION
+def users_password(email: str, password: str, data_dir: Path | None) -> None:
+    """Set a user's password (and log them out everywhere)."""
+    from footfall.catalog.accounts import Accounts
+
+    Accounts(_catalog(data_dir)).set_password(email, password)
+    console.print(f"password changed for {email}")
+
+
 @main.command()
 @DATA_DIR_OPTION
 @click.option("--site", default="demo.footfall.dev", show_default=True, help="Demo site domain.")

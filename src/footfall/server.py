@@ -17,13 +17,14 @@ from footfall.collector.app import CollectorApp
 from footfall.collector.script import script_routes
 from footfall.context import AppContext
 from footfall.settings import Settings
+from footfall.web.dashboard import dashboard_routes
 from footfall.web.stats_api import stats_routes
 
 log = logging.getLogger("footfall")
 
 
 def build_routes(ctx: AppContext) -> list[BaseRoute]:
-    return [*script_routes(), *stats_routes(ctx)]
+    return [*script_routes(), *stats_routes(ctx), *dashboard_routes(ctx)]
 
 
 def build_app(ctx: AppContext) -> CollectorApp:
@@ -31,10 +32,22 @@ def build_app(ctx: AppContext) -> CollectorApp:
     return CollectorApp(ctx, fallback)
 
 
+def _print_setup_link(ctx: AppContext, settings: Settings) -> None:
+    """With no account yet, print a one-time link to the setup page (the token guards it)."""
+    from footfall.catalog.accounts import Accounts
+
+    accounts = Accounts(ctx.catalog)
+    if not accounts.has_users():
+        token = accounts.new_setup_token()
+        url = f"http://{settings.host}:{settings.port}/setup?token={token}"
+        print(f"No account yet: create the first one at {url}", flush=True)
+
+
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     ctx = AppContext(settings)
     app = build_app(ctx)
+    _print_setup_link(ctx, settings)
     config = uvicorn.Config(
         app,
         host=settings.host,

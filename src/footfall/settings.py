@@ -66,6 +66,7 @@ class Settings:
     spool_segment_bytes: int = 64 * 1024 * 1024
     writer_batch_interval: float = 0.5
     maxmind_db: str = ""
+    stats_rate_limit: int = 600
     log_level: str = "info"
 
 
@@ -81,6 +82,7 @@ _CASTS: dict[str, Callable[[str], Any]] = {
     "spool_segment_bytes": _positive_int,
     "writer_batch_interval": _positive_float,
     "maxmind_db": str,
+    "stats_rate_limit": _positive_int,
     "log_level": str,
 }
 

@@ -10,7 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import httpx
+
+CHROME_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
 
 
 def free_port() -> int:
@@ -76,3 +82,8 @@ class ServerProcess:
 
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
+
+
+def stored_rows(data_dir, sql: str, params=()) -> list[tuple]:  # type: ignore[no-untyped-def]
+    with duckdb.connect(str(data_dir / "footfall.duckdb"), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from conftest import stored_rows
+from server import stored_rows
 
 from footfall_client import Provider
 

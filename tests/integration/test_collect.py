@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import orjson
 import pytest
-from conftest import CHROME_UA, stored_rows
+from server import CHROME_UA, stored_rows
 
 EVENT = {
     "n": "pageview",

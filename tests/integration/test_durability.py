@@ -9,8 +9,7 @@ from pathlib import Path
 
 import httpx
 import orjson
-from conftest import CHROME_UA, stored_rows
-from server import ServerProcess
+from server import CHROME_UA, ServerProcess, stored_rows
 
 
 async def _blast(url: str, total: int, acked: set[int], stop: threading.Event) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import httpx
 import orjson
 import pytest
-from conftest import CHROME_UA, stored_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from server import ServerProcess
+from server import CHROME_UA, ServerProcess, stored_rows
 
 GOOD = {"n": "pageview", "u": "https://example.com/good", "d": "example.com"}
 

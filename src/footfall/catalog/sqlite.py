@@ -40,7 +40,47 @@ _SCHEMA = [
         name TEXT NOT NULL DEFAULT '',
         created_at TEXT NOT NULL
     )""",
+    # accounts (catalog/accounts.py): dashboard users, their sessions, roles and shared links
+    """CREATE TABLE IF NOT EXISTS users (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        is_admin INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS user_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        expires_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS site_roles (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        site_id TEXT NOT NULL REFERENCES sites(domain) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        PRIMARY KEY (user_id, site_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS shared_links (
+        token TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL REFERENCES sites(domain) ON DELETE CASCADE,
+        name TEXT NOT NULL DEFAULT '',
+        password_hash TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    # tokens other products' clients send (PROTOCOLS.md), linked to a site unchanged
+    """CREATE TABLE IF NOT EXISTS protocol_keys (
+        protocol TEXT NOT NULL,
+        key TEXT NOT NULL,
+        site_id TEXT NOT NULL REFERENCES sites(domain) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (protocol, key)
+    )""",
 ]
+
+PROTOCOLS = ("segment", "mixpanel", "posthog", "ga", "ga4", "umami", "snowplow")
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +282,46 @@ class Catalog:
             .fetchone()
         )
         return row[0] if row else None
+
+    # protocol keys -----------------------------------------------------------------
+
+    def link_protocol_key(self, domain: str, protocol: str, key: str) -> None:
+        """Map a client's own token (Segment write key, Mixpanel token, …) to a site."""
+        site = self.get_site(domain)
+        if site is None:
+            raise CatalogError(f"no site {domain}; add it first with `footfall sites add`")
+        if protocol not in PROTOCOLS:
+            choices = ", ".join(PROTOCOLS)
+            raise CatalogError(f"unknown protocol {protocol!r}; use one of {choices}")
+        key = key.strip()
+        if not key or len(key) > 500:
+            raise CatalogError("the key must be 1 to 500 characters")
+        with self._tx() as con:
+            row = con.execute(
+                "SELECT site_id FROM protocol_keys WHERE protocol = ? AND key = ?", (protocol, key)
+            ).fetchone()
+            if row and row[0] != site.domain:
+                raise CatalogError(f"this {protocol} key is already linked to {row[0]}")
+            con.execute(
+                "INSERT OR IGNORE INTO protocol_keys (protocol, key, site_id, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (protocol, key, site.domain, datetime.now(UTC).isoformat()),
+            )
+
+    def unlink_protocol_key(self, protocol: str, key: str) -> int:
+        with self._tx() as con:
+            return con.execute(
+                "DELETE FROM protocol_keys WHERE protocol = ? AND key = ?", (protocol, key.strip())
+            ).rowcount
+
+    def protocol_keys(self, domain: str | None = None) -> list[tuple[str, str, str]]:
+        """(protocol, key, site_id) rows, all or one site's."""
+        sql = "SELECT protocol, key, site_id FROM protocol_keys"
+        args: tuple[str, ...] = ()
+        if domain:
+            sql += " WHERE site_id = ?"
+            args = (normalize_domain(domain),)
+        return [tuple(row) for row in self._con().execute(sql + " ORDER BY protocol, key", args)]
 
 
 def _site(row: tuple) -> Site:

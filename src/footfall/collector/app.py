@@ -67,6 +67,15 @@ class CollectorApp:
             ("GET", "/metrics"): self.metrics,
         }
         self.cors_paths = {"/api/event", "/p.gif", "/api/health", "/api/batch"}
+        self._register_compat()
+
+    def _register_compat(self) -> None:
+        """Other products' client protocols (compat/, PROTOCOLS.md), keyed by linked tokens."""
+        from footfall.compat.keys import ProtocolKeyCache
+        from footfall.compat.routes import register
+
+        self.protocol_keys = ProtocolKeyCache(self.ctx.catalog)
+        register(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -2,7 +2,8 @@
 
 `guard` is the single place that scopes a query to one site and time window: it
 finds every scan of `events` in the tree and ANDs `site_id = ? AND timestamp >= ?
-AND timestamp < ?` into the WHERE of the SELECT that reads it. Any other table name
+AND timestamp < ? AND NOT name LIKE '$%'` into the WHERE of the SELECT that reads it
+(`$`-named rows are identity records from compat/, never web traffic). Any other table name
 is refused, so a compiler bug cannot read rows of another site.
 """
 
@@ -148,12 +149,22 @@ def _naive_utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
-def guard(tree: exp.Expression, scope: Scope, params: Params) -> exp.Expression:
-    """AND the site and time window into every SELECT that scans `events`."""
+# Identity records ($identify, $alias, $group) share the events table but are not traffic.
+RESERVED_NAMES = "$%"
+
+
+def guard(
+    tree: exp.Expression, scope: Scope, params: Params, *, identities: bool = False
+) -> exp.Expression:
+    """AND the site and time window into every SELECT that scans `events`.
+
+    `identities=True` keeps the `$`-named identity records (for product analytics).
+    """
     ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
     site = params.add(scope.site_id, "String")
     start = params.add(_naive_utc(scope.start), "DateTime64(6, 'UTC')")
     end = params.add(_naive_utc(scope.end), "DateTime64(6, 'UTC')")
+    reserved = None if identities else params.add(RESERVED_NAMES, "String")
     for table in list(tree.find_all(exp.Table)):
         if table.name in ctes and not table.db:
             continue
@@ -167,6 +178,9 @@ def guard(tree: exp.Expression, scope: Scope, params: Params) -> exp.Expression:
             exp.EQ(this=col("site_id", alias), expression=site.copy()),
             exp.GTE(this=col("timestamp", alias), expression=start.copy()),
             exp.LT(this=col("timestamp", alias), expression=end.copy()),
+            None
+            if reserved is None
+            else exp.Not(this=exp.Like(this=col("name", alias), expression=reserved.copy())),
         )
         select.where(condition, copy=False)
     return tree

@@ -271,6 +271,25 @@ class ClickHouseStore:
         )
         return [SessionRow(*r) for r in rows if (r[1], r[2]) in wanted]
 
+    def last_sessions(self, since_us: int) -> list[tuple[str, int, int, int]]:
+        _, rows = self._db.query(
+            "SELECT site_id, visitor_id, toUnixTimestamp64Micro(max(timestamp)), "
+            "argMax(session_id, timestamp) FROM events "
+            "WHERE timestamp >= fromUnixTimestamp64Micro({since:Int64}, 'UTC') "
+            "GROUP BY site_id, visitor_id",
+            {"since": since_us},
+        )
+        return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    def stored_message_ids(self, site_id: str, ids: Sequence[str], since_us: int) -> set[str]:
+        _, rows = self._db.query(
+            "SELECT DISTINCT message_id FROM events WHERE site_id = {site:String} "
+            "AND message_id IN {ids:Array(String)} "
+            "AND timestamp >= fromUnixTimestamp64Micro({since:Int64}, 'UTC')",
+            {"site": site_id, "ids": list(ids), "since": since_us},
+        )
+        return {r[0] for r in rows}
+
     def update_sessions(self, changes: Sequence[tuple[str, int]]) -> None:
         with self._write_lock:
             for i in range(0, len(changes), _UPDATE_CHUNK):

@@ -1,0 +1,495 @@
+// Footfall dashboard: reads Stats API v2 results from the page's JSON endpoints and draws
+// them. Visitor data is only ever inserted with textContent / createElement, never as HTML.
+
+const app = document.getElementById('app');
+const API = app ? app.dataset.api : '';
+const HOME = app ? app.dataset.home : '';
+
+const METRICS = [
+  ['visitors', 'Unique visitors'], ['visits', 'Total visits'], ['pageviews', 'Total pageviews'],
+  ['views_per_visit', 'Views per visit'], ['bounce_rate', 'Bounce rate'],
+  ['visit_duration', 'Visit duration'],
+];
+const LOWER_IS_BETTER = new Set(['bounce_rate']);
+const PANELS = [
+  { title: 'Pages', tabs: [['Top pages', 'event:page'], ['Entry pages', 'visit:entry_page'], ['Exit pages', 'visit:exit_page']] },
+  { title: 'Sources', tabs: [['Sources', 'visit:source'], ['Referrers', 'visit:referrer'], ['Channels', 'visit:channel'], ['UTM medium', 'visit:utm_medium'], ['UTM source', 'visit:utm_source'], ['UTM campaign', 'visit:utm_campaign'], ['UTM term', 'visit:utm_term'], ['UTM content', 'visit:utm_content']] },
+  { title: 'Locations', tabs: [['Countries', 'visit:country'], ['Regions', 'visit:region'], ['Cities', 'visit:city']] },
+  { title: 'Devices', tabs: [['Browsers', 'visit:browser'], ['Browser versions', 'visit:browser_version'], ['OS', 'visit:os'], ['OS versions', 'visit:os_version'], ['Devices', 'visit:device'], ['Screen sizes', 'visit:screen']] },
+  { title: 'Goals', tabs: [['Goals', 'event:goal'], ['Properties', 'props']], goals: true },
+  { title: 'Hostnames', tabs: [['Hostnames', 'event:hostname']] },
+];
+const LABELS = Object.fromEntries(PANELS.flatMap((p) => p.tabs.map(([label, dim]) => [dim, label])));
+
+// ---- formatting -------------------------------------------------------------------------
+
+export function human(n) {
+  n = Number(n || 0);
+  for (const [limit, suffix] of [[1e9, 'B'], [1e6, 'M'], [1e3, 'k']]) {
+    if (Math.abs(n) >= limit) {
+      const s = n / limit;
+      return (Math.abs(s) < 100 ? s.toFixed(1) : s.toFixed(0)).replace(/\.0$/, '') + suffix;
+    }
+  }
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+export function duration(seconds) {
+  const t = Math.round(Number(seconds || 0));
+  const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+  if (h) return `${h}h ${m}m`;
+  if (m) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+function formatMetric(metric, value) {
+  if (value && typeof value === 'object') return value.short || '';
+  if (value === null || value === undefined) return '—';
+  if (metric === 'visit_duration' || metric === 'time_on_page') return duration(value);
+  if (metric === 'bounce_rate' || metric === 'conversion_rate' || metric === 'percentage') return `${value}%`;
+  if (metric === 'views_per_visit') return Number(value || 0).toFixed(2);
+  return human(value);
+}
+
+// ---- DOM helpers --------------------------------------------------------------------------
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const child of children) if (child != null) node.append(child);
+  return node;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+function showError(message) {
+  const box = document.getElementById('error');
+  if (!box) return;
+  box.hidden = !message;
+  box.textContent = message || '';
+}
+
+// ---- state in the URL ---------------------------------------------------------------------
+
+function readState() {
+  const p = new URLSearchParams(location.search);
+  return {
+    period: p.get('period') || '30d',
+    from: p.get('from') || '',
+    to: p.get('to') || '',
+    compare: p.get('compare') || '',
+    metric: p.get('metric') || 'visitors',
+    unit: p.get('unit') || '',
+    prop: p.get('prop') || '',
+    dim: p.get('dim') || '',
+    filters: p.getAll('f').map((f) => {
+      const i = f.indexOf('=');
+      return [f.slice(0, i), f.slice(i + 1)];
+    }).filter(([d]) => d),
+  };
+}
+
+function stateQuery(state, extra = {}) {
+  const p = new URLSearchParams();
+  const s = { ...state, ...extra };
+  if (s.period !== '30d') p.set('period', s.period);
+  if (s.period === 'custom') { p.set('from', s.from); p.set('to', s.to); }
+  for (const key of ['compare', 'unit', 'prop', 'dim']) if (s[key]) p.set(key, s[key]);
+  if (s.metric !== 'visitors') p.set('metric', s.metric);
+  for (const [d, v] of s.filters) p.append('f', `${d}=${v}`);
+  const q = p.toString();
+  return q ? `?${q}` : '';
+}
+
+function dateRange(state) {
+  if (state.period === 'custom' && state.from && state.to) return [state.from, state.to];
+  return state.period === 'custom' ? '30d' : state.period;
+}
+
+function baseQuery(state, metrics, dimensions = [], extra = {}) {
+  return {
+    date_range: dateRange(state),
+    metrics,
+    dimensions,
+    filters: state.filters.map(([d, v]) => ['is', d, [v]]),
+    ...extra,
+  };
+}
+
+async function getJSON(path, params = {}) {
+  const url = new URL(API + path, location.origin);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+  const response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error || `request failed (${response.status})`);
+  return body;
+}
+
+const runQuery = (query) => getJSON('/query', { q: query });
+
+// ---- the dashboard ------------------------------------------------------------------------
+
+function filterLabel(dim) {
+  if (dim.startsWith('event:props:')) return `Property ${dim.slice(12)}`;
+  return LABELS[dim] || dim.split(':').pop();
+}
+
+function renderChips(state, onChange) {
+  const box = document.getElementById('chips');
+  box.replaceChildren();
+  state.filters.forEach(([dim, value], i) => {
+    const remove = () => onChange({ filters: state.filters.filter((_, j) => j !== i) });
+    box.append(el('span', { class: 'chip' },
+      el('span', { class: 'chip-dim', text: `${filterLabel(dim)} is ` }),
+      el('strong', { text: value }),
+      el('button', { type: 'button', class: 'chip-x', 'aria-label': `Remove filter ${filterLabel(dim)} is ${value}`, text: '×', onclick: remove })));
+  });
+  if (state.filters.length > 1) {
+    box.append(el('button', { type: 'button', class: 'link', text: 'Clear all', onclick: () => onChange({ filters: [] }) }));
+  }
+}
+
+function renderStats(state, result, onMetric) {
+  const box = document.getElementById('stats');
+  const row = result.results[0] || { metrics: METRICS.map(() => 0) };
+  box.replaceChildren(...METRICS.map(([metric, label], i) => {
+    const value = row.metrics[i];
+    const change = row.comparison ? row.comparison.change[i] : null;
+    let badge = null;
+    if (change !== null && change !== undefined) {
+      const good = LOWER_IS_BETTER.has(metric) ? change < 0 : change > 0;
+      const arrow = change > 0 ? '↑' : change < 0 ? '↓' : '';
+      const unit = metric === 'bounce_rate' ? ' pp' : '%';
+      badge = el('span', { class: `change ${change === 0 ? '' : good ? 'up' : 'down'}`, title: 'Change against the previous period', text: `${arrow}${Math.abs(change)}${unit}` });
+    }
+    const selected = state.metric === metric;
+    return el('button', { type: 'button', class: `stat${selected ? ' selected' : ''}`, 'aria-pressed': String(selected), onclick: () => onMetric(metric) },
+      el('span', { class: 'stat-label', text: label }),
+      el('strong', { class: 'stat-value', text: formatMetric(metric, value) }),
+      badge);
+  }));
+  return row.metrics[0] || 0;
+}
+
+function niceTop(max) {
+  const step = 10 ** Math.floor(Math.log10(max));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * step >= max) return m * step;
+  return 10 * step;
+}
+
+export function drawChart(box, labels, series, metric, unit) {
+  const W = 800, H = 220, P = { l: 44, r: 12, t: 12, b: 26 };
+  const all = series.flatMap((s) => s.values);
+  const top = niceTop(Math.max(1, ...all));
+  const x = (i) => P.l + (labels.length > 1 ? (i * (W - P.l - P.r)) / (labels.length - 1) : (W - P.l - P.r) / 2);
+  const y = (v) => H - P.b - (v / top) * (H - P.t - P.b);
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart-svg', preserveAspectRatio: 'none' });
+  for (let g = 0; g <= 4; g++) {
+    const v = (top * g) / 4;
+    chart.append(svg('line', { x1: P.l, x2: W - P.r, y1: y(v), y2: y(v), class: 'grid' }));
+    const t = svg('text', { x: P.l - 6, y: y(v) + 4, class: 'axis', 'text-anchor': 'end' });
+    t.textContent = formatMetric(metric, Math.round(v * 10) / 10);
+    chart.append(t);
+  }
+  const every = Math.max(1, Math.ceil(labels.length / 8));
+  labels.forEach((label, i) => {
+    if (i % every) return;
+    const t = svg('text', { x: x(i), y: H - 6, class: 'axis', 'text-anchor': 'middle' });
+    t.textContent = shortLabel(label, unit);
+    chart.append(t);
+  });
+  series.forEach((s) => {
+    const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    if (!s.dashed) {
+      chart.append(svg('polygon', { points: `${x(0)},${y(0)} ${points} ${x(s.values.length - 1)},${y(0)}`, class: 'area' }));
+    }
+    chart.append(svg('polyline', { points, class: s.dashed ? 'line previous' : 'line' }));
+  });
+  const tip = el('div', { class: 'tip', hidden: true });
+  chart.addEventListener('mousemove', (event) => {
+    const rect = chart.getBoundingClientRect();
+    const rel = ((event.clientX - rect.left) / rect.width) * W;
+    const i = Math.max(0, Math.min(labels.length - 1, Math.round(((rel - P.l) / (W - P.l - P.r)) * (labels.length - 1))));
+    tip.hidden = false;
+    tip.textContent = `${labels[i]}: ${series.map((s) => `${s.name} ${formatMetric(metric, s.values[i])}`).join(' · ')}`;
+  });
+  chart.addEventListener('mouseleave', () => { tip.hidden = true; });
+  box.replaceChildren(chart, tip);
+}
+
+function shortLabel(label, unit) {
+  if (unit === 'minute' || unit === 'hour') return label.slice(11, 16);
+  if (unit === 'month') return label.slice(0, 7);
+  return label.slice(5, 10);
+}
+
+async function renderChart(state, comparing) {
+  const box = document.getElementById('chart');
+  box.classList.add('loading');
+  const unit = state.unit;
+  const extra = { include: { time_labels: true, ...(comparing ? { comparisons: { mode: state.compare } } : {}) } };
+  const result = await runQuery(baseQuery(state, [state.metric], [unit ? `time:${unit}` : 'time'], extra));
+  const labels = result.meta.time_labels || [];
+  const byLabel = new Map(result.results.map((r) => [r.dimensions[0], r]));
+  const series = [{ name: 'now', values: labels.map((l) => numeric(byLabel.get(l)?.metrics[0])) }];
+  if (comparing) {
+    series.push({ name: 'before', dashed: true, values: labels.map((l) => numeric(byLabel.get(l)?.comparison?.metrics[0])) });
+  }
+  const used = unit || guessUnit(labels);
+  drawChart(box, labels, series, state.metric, used);
+  box.setAttribute('aria-label', `${state.metric} per ${used}, ${labels.length} points`);
+  box.classList.remove('loading');
+}
+
+const numeric = (v) => (v && typeof v === 'object' ? Number(v.value || 0) : Number(v || 0));
+const guessUnit = (labels) => (labels[0] && labels[0].length > 10 ? 'hour' : 'day');
+
+function panelQuery(state, dim, limit, search) {
+  const goals = dim === 'event:goal' || dim.startsWith('event:props:');
+  const metrics = goals ? ['visitors', 'events'] : ['visitors'];
+  if (dim === 'event:goal') metrics.push('conversion_rate', 'total_revenue');
+  const query = baseQuery(state, metrics, [dim], { order_by: [['visitors', 'desc']], pagination: { limit, offset: 0 } });
+  if (search) query.filters.push(['contains', dim, [search], { case_sensitive: false }]);
+  if (goals && dim !== 'event:goal' && !state.filters.some(([d]) => d === 'event:goal')) {
+    query.filters.push(['is_not', 'event:name', ['pageview']]);
+  }
+  return query;
+}
+
+const REGIONS = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
+function countryName(code) {
+  try { return (/^[A-Z]{2}$/.test(code) && REGIONS && REGIONS.of(code)) || code; } catch { return code; }
+}
+
+function renderRows(list, result, dim, onFilter) {
+  const top = Math.max(1, ...result.results.map((r) => numeric(r.metrics[0])));
+  const metrics = result.query.metrics;
+  list.replaceChildren(...result.results.map((row) => {
+    const value = row.dimensions[0];
+    const shown = dim === 'visit:country' ? countryName(value) : value;
+    const bar = el('span', { class: 'bar-fill', 'aria-hidden': 'true' });
+    bar.style.width = `${(100 * numeric(row.metrics[0])) / top}%`;
+    const numbers = metrics.map((m, i) => el('span', { class: `num ${m}`, title: m.replace('_', ' '), text: formatMetric(m, row.metrics[i]) }));
+    return el('li', {},
+      el('button', { type: 'button', class: 'row', title: `Filter by ${value}`, onclick: () => onFilter(dim, value) },
+        bar, el('span', { class: 'row-label', text: shown }), ...numbers));
+  }));
+}
+
+function renderPanel(spec, state, onFilter) {
+  const tabIndex = Number(sessionStorage.getItem(`tab:${spec.title}`) || 0);
+  const body = el('ol', { class: 'rows', 'aria-live': 'polite' });
+  const footer = el('div', { class: 'panel-foot' });
+  const card = el('section', { class: 'card panel', 'aria-label': spec.title });
+  const tabs = el('div', { class: 'tabs', role: 'tablist' });
+  let propSelect = null;
+
+  async function load(i) {
+    sessionStorage.setItem(`tab:${spec.title}`, String(i));
+    [...tabs.children].forEach((t, j) => t.setAttribute('aria-selected', String(i === j)));
+    let dim = spec.tabs[i][1];
+    if (dim === 'props') {
+      if (!propSelect) {
+        const { keys } = await getJSON('/props');
+        propSelect = el('select', { 'aria-label': 'Property', onchange: () => load(i) },
+          ...keys.map((k) => el('option', { value: k, text: k })));
+        if (state.prop && keys.includes(state.prop)) propSelect.value = state.prop;
+      }
+      tabs.append(propSelect);
+      if (!propSelect.value) { body.replaceChildren(el('li', { class: 'muted', text: 'No custom properties yet.' })); return; }
+      dim = `event:props:${propSelect.value}`;
+    } else if (propSelect) {
+      propSelect.remove();
+    }
+    body.classList.add('loading');
+    try {
+      const result = await runQuery(panelQuery(state, dim, 9));
+      renderRows(body, result, dim, onFilter);
+      if (!result.results.length) body.replaceChildren(el('li', { class: 'muted empty-row', text: 'Nothing here for this period.' }));
+      const details = el('a', { class: 'details-link', href: `${HOME}/details${stateQuery(state, { dim })}`, text: 'Details →' });
+      footer.replaceChildren(details);
+    } catch (error) {
+      body.replaceChildren(el('li', { class: 'error', text: error.message }));
+    }
+    body.classList.remove('loading');
+  }
+
+  spec.tabs.forEach(([label], i) => {
+    tabs.append(el('button', { type: 'button', role: 'tab', class: 'tab', text: label, onclick: () => load(i) }));
+  });
+  const head = el('div', { class: 'panel-head' }, el('h2', { text: spec.title }), tabs);
+  card.append(head, el('div', { class: 'panel-cols muted small', 'aria-hidden': 'true' }, el('span', { text: spec.goals ? 'Name' : 'Name' }), el('span', { text: spec.goals ? 'Visitors · Events · CR' : 'Visitors' })), body, footer);
+  load(Math.min(tabIndex, spec.tabs.length - 1));
+  return card;
+}
+
+function dashboard() {
+  let state = readState();
+  const period = document.getElementById('period');
+  const compare = document.getElementById('compare');
+  const unit = document.getElementById('unit');
+  const from = document.getElementById('from');
+  const to = document.getElementById('to');
+  const custom = document.getElementById('custom');
+
+  function navigate(change) {
+    state = { ...state, ...change };
+    history.pushState(null, '', location.pathname + stateQuery(state));
+    render();
+  }
+
+  function addFilter(dim, value) {
+    const filters = state.filters.filter(([d]) => d !== dim);
+    navigate({ filters: [...filters, [dim, value]] });
+  }
+
+  period.addEventListener('change', () => {
+    if (period.value === 'custom') {
+      custom.hidden = false;
+      if (!from.value) {
+        const today = new Date();
+        to.value = today.toISOString().slice(0, 10);
+        from.value = new Date(today - 29 * 864e5).toISOString().slice(0, 10);
+      }
+    }
+    navigate({ period: period.value, from: from.value, to: to.value, unit: '' });
+  });
+  for (const input of [from, to]) input.addEventListener('change', () => navigate({ period: 'custom', from: from.value, to: to.value }));
+  compare.addEventListener('change', () => navigate({ compare: compare.value }));
+  unit.addEventListener('change', () => navigate({ unit: unit.value }));
+  window.addEventListener('popstate', () => { state = readState(); render(); });
+
+  async function render() {
+    period.value = state.period;
+    compare.value = state.compare;
+    unit.value = state.unit;
+    custom.hidden = state.period !== 'custom';
+    from.value = state.from; to.value = state.to;
+    renderChips(state, navigate);
+    showError('');
+    const comparing = Boolean(state.compare);
+    const stats = document.getElementById('stats');
+    stats.classList.add('loading');
+    try {
+      const topQuery = baseQuery(state, METRICS.map(([m]) => m), [], { include: { comparisons: { mode: state.compare || 'previous_period' } } });
+      const [top] = await Promise.all([runQuery(topQuery), renderChart(state, comparing)]);
+      const visitors = renderStats(state, top, (metric) => navigate({ metric }));
+      document.getElementById('empty').hidden = visitors > 0 || state.filters.length > 0;
+    } catch (error) {
+      showError(error.message);
+    }
+    stats.classList.remove('loading');
+    document.getElementById('panels').replaceChildren(...PANELS.map((spec) => renderPanel(spec, state, addFilter)));
+  }
+
+  render();
+  pollCurrent();
+}
+
+async function pollCurrent() {
+  const box = document.getElementById('current');
+  try {
+    const { current_visitors: n } = await getJSON('/realtime');
+    box.textContent = human(n);
+  } catch { /* keep the last value */ }
+  setTimeout(pollCurrent, 30000);
+}
+
+// ---- details ------------------------------------------------------------------------------
+
+function details() {
+  const state = readState();
+  const dim = state.dim || 'event:page';
+  const label = filterLabel(dim);
+  document.getElementById('details-title').textContent = label;
+  document.title = `${label} · ${document.title}`;
+  document.getElementById('back').href = HOME + stateQuery(state, { dim: '' });
+  renderChips(state, (change) => { location.search = stateQuery({ ...state, ...change }); });
+  const goals = dim === 'event:goal' || dim.startsWith('event:props:');
+  const metrics = goals ? null : ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration'];
+  const search = document.getElementById('search');
+  const table = document.getElementById('table');
+  const csv = document.getElementById('csv');
+  let limit = 100;
+  let timer = 0;
+
+  async function load() {
+    const query = panelQuery(state, dim, limit, search.value.trim());
+    if (metrics) query.metrics = metrics;
+    csv.href = `${API}/csv?q=${encodeURIComponent(JSON.stringify({ ...query, pagination: { limit: 10000, offset: 0 } }))}`;
+    table.classList.add('loading');
+    try {
+      const result = await runQuery(query);
+      const head = el('tr', {}, el('th', { scope: 'col', text: label }), ...result.query.metrics.map((m) => el('th', { scope: 'col', class: 'num', text: m.replace(/_/g, ' ') })));
+      table.tHead.replaceChildren(head);
+      table.tBodies[0].replaceChildren(...result.results.map((row) => el('tr', {},
+        el('td', {}, el('a', { href: `${HOME}${stateQuery(state, { dim: '', filters: [...state.filters.filter(([d]) => d !== dim), [dim, row.dimensions[0]]] })}`, text: row.dimensions[0] })),
+        ...row.metrics.map((v, i) => el('td', { class: 'num', text: formatMetric(result.query.metrics[i], v) })))));
+      if (!result.results.length) table.tBodies[0].replaceChildren(el('tr', {}, el('td', { class: 'muted', text: 'No rows match.' })));
+      document.getElementById('more-wrap').hidden = result.results.length < limit;
+      showError('');
+    } catch (error) {
+      showError(error.message);
+    }
+    table.classList.remove('loading');
+  }
+
+  search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 250); });
+  document.getElementById('more').addEventListener('click', () => { limit += 100; load(); });
+  load();
+}
+
+// ---- live ---------------------------------------------------------------------------------
+
+function live() {
+  const body = document.querySelector('#feed tbody');
+  const empty = document.getElementById('feed-empty');
+  const seen = new Set();
+  let since = new Date(Date.now() - 864e5).toISOString();
+
+  function row(event) {
+    const time = new Date(event.timestamp);
+    const place = [event.city, event.country].filter(Boolean).join(', ') || '—';
+    const what = event.name === 'pageview' ? event.pathname : event.name;
+    return el('tr', { class: 'fresh' },
+      el('td', {}, el('time', { datetime: event.timestamp, text: time.toLocaleTimeString() })),
+      el('td', {}, el('span', { class: event.name === 'pageview' ? 'tag' : 'tag event', text: event.name === 'pageview' ? 'page' : 'event' }), ' ', el('span', { class: 'what', text: what })),
+      el('td', { text: place }),
+      el('td', { text: [event.browser, event.device].filter(Boolean).join(' · ') || '—' }),
+      el('td', { text: event.referrer_source || 'Direct / None' }));
+  }
+
+  async function poll() {
+    try {
+      const data = await getJSON('/live', { since });
+      document.getElementById('current').textContent = human(data.current_visitors);
+      const fresh = data.events.filter((e) => !seen.has(e.event_id));
+      fresh.forEach((e) => seen.add(e.event_id));
+      for (const event of fresh.reverse()) body.prepend(row(event));
+      while (body.rows.length > 200) body.deleteRow(-1);
+      if (data.events.length) since = data.events[0].timestamp;
+      empty.hidden = body.rows.length > 0;
+      const labels = data.minutes.labels;
+      drawChart(document.getElementById('chart'), labels, [{ name: 'pageviews', values: labels.map((l) => data.minutes.values[l] || 0) }], 'pageviews', 'minute');
+      showError('');
+    } catch (error) {
+      showError(error.message);
+    }
+    setTimeout(poll, 2000);
+  }
+  poll();
+}
+
+const PAGES = { dashboard, details, live };
+if (app && PAGES[app.dataset.page]) PAGES[app.dataset.page]();
