@@ -12,7 +12,7 @@ import pytest
 from tracker_harness import serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from server import ServerProcess  # noqa: E402
+from server import ServerProcess
 
 pytestmark = pytest.mark.browser
 DESKTOP_CHROME = (
@@ -32,7 +32,7 @@ PAGE = """<!doctype html><html><head><title>Shop</title>
 
 def _page_handler(server_url: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             body = PAGE.format(server=server_url).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
