@@ -93,6 +93,8 @@ class _Builder:
 
     def time_dim(self, timestamp: exp.Expression) -> exp.Expression:
         assert self.unit is not None
+        if self.period.timezone in ("UTC", "Etc/UTC"):
+            return LocalBucket(this=timestamp, unit=self.unit)
         return LocalBucket(this=timestamp, unit=self.unit, tz=self.tz())
 
     def dim_aliases(self) -> list[str]:

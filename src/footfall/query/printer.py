@@ -26,11 +26,16 @@ from footfall.query.sqltree import (
     EpochMs,
     HasSubstring,
     LocalBucket,
+    LowerMedian,
     LowerUTF8,
+    MapGet,
+    MapHas,
     Param,
     Params,
     PropValue,
     RegexMatch,
+    ToNumber,
+    ToText,
     and_,
     col,
 )
@@ -76,12 +81,15 @@ def _ch_arg_first(g: Generator, e: ArgFirst) -> str:
 
 def _duck_bucket(g: Generator, e: LocalBucket) -> str:
     unit = e.args["unit"]
-    local = f"timezone({g.sql(e, 'tz')}, CAST({g.sql(e, 'this')} AS TIMESTAMPTZ))"
+    local = g.sql(e, "this")
+    if e.args.get("tz") is not None:
+        local = f"timezone({g.sql(e, 'tz')}, CAST({local} AS TIMESTAMPTZ))"
     return f"strftime(date_trunc('{_DUCK_TRUNC[unit]}', {local}), '{_DUCK_FMT[unit]}')"
 
 
 def _ch_bucket(g: Generator, e: LocalBucket) -> str:
-    unit, tz = e.args["unit"], g.sql(e, "tz")
+    unit = e.args["unit"]
+    tz = g.sql(e, "tz") if e.args.get("tz") is not None else "'UTC'"
     start = f"{_CH_START[unit]}({g.sql(e, 'this')}, {tz})"
     if unit in ("week", "month"):
         return f"formatDateTime({start}, '{_CH_FMT[unit]}')"
@@ -105,6 +113,13 @@ class FootfallDuckDB(DuckDB):
             ),
             LowerUTF8: lambda g, e: f"lower({g.sql(e, 'this')})",
             EpochMs: lambda g, e: f"epoch_ms({g.sql(e, 'this')})",
+            MapGet: lambda g, e: (
+                f"COALESCE(map_extract_value({g.sql(e, 'this')}, {g.sql(e, 'key')}), '')"
+            ),
+            MapHas: lambda g, e: f"map_contains({g.sql(e, 'this')}, {g.sql(e, 'key')})",
+            ToNumber: lambda g, e: f"TRY_CAST({g.sql(e, 'this')} AS DOUBLE)",
+            ToText: lambda g, e: f"CAST({g.sql(e, 'this')} AS VARCHAR)",
+            LowerMedian: lambda g, e: f"quantile_disc({g.sql(e, 'this')}, 0.5)",
         }
 
 
@@ -126,6 +141,11 @@ class FootfallClickHouse(ClickHouse):
             RegexMatch: lambda g, e: f"match({g.sql(e, 'this')}, {g.sql(e, 'expression')})",
             LowerUTF8: lambda g, e: f"lowerUTF8({g.sql(e, 'this')})",
             EpochMs: lambda g, e: f"toUnixTimestamp64Milli({g.sql(e, 'this')})",
+            MapGet: lambda g, e: f"{g.sql(e, 'this')}[{g.sql(e, 'key')}]",
+            MapHas: lambda g, e: f"mapContains({g.sql(e, 'this')}, {g.sql(e, 'key')})",
+            ToNumber: lambda g, e: f"toFloat64OrNull({g.sql(e, 'this')})",
+            ToText: lambda g, e: f"toString({g.sql(e, 'this')})",
+            LowerMedian: lambda g, e: f"quantileExactLow(0.5)({g.sql(e, 'this')})",
         }
 
 
@@ -161,10 +181,10 @@ def guard(
     `identities=True` keeps the `$`-named identity records (for product analytics).
     """
     ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+    reserved = None if identities else params.add(RESERVED_NAMES, "String")
     site = params.add(scope.site_id, "String")
     start = params.add(_naive_utc(scope.start), "DateTime64(6, 'UTC')")
     end = params.add(_naive_utc(scope.end), "DateTime64(6, 'UTC')")
-    reserved = None if identities else params.add(RESERVED_NAMES, "String")
     for table in list(tree.find_all(exp.Table)):
         if table.name in ctes and not table.db:
             continue

@@ -8,6 +8,7 @@ Nothing past this module sees unchecked input.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -138,7 +139,10 @@ def _check_regex(pattern: str, path: str) -> None:
     )
 
 
-def parse_filter(value: Any, path: str) -> Filter:
+def parse_filter(
+    value: Any, path: str, find: Callable[[str], Dimension | None] = lookup
+) -> Filter:
+    """One filter tree; `find` resolves dimension names (product analytics adds `user:`)."""
     _require(
         isinstance(value, list) and len(value) >= 2 and isinstance(value[0], str),
         path,
@@ -150,11 +154,11 @@ def parse_filter(value: Any, path: str) -> Filter:
         _require(len(value) == 2, path, f"expected [{op!r}, [filters]]")
         items = _list(value[1], f"{path}[1]", "filters")
         _require(len(items) > 0, f"{path}[1]", "expected at least one filter")
-        children = tuple(parse_filter(v, f"{path}[1][{i}]") for i, v in enumerate(items))
+        children = tuple(parse_filter(v, f"{path}[1][{i}]", find) for i, v in enumerate(items))
         return _logic(op, children, path)
     if op == "not":
         _require(len(value) == 2, path, "expected ['not', filter]")
-        return _logic(op, (parse_filter(value[1], f"{path}[1]"),), path)
+        return _logic(op, (parse_filter(value[1], f"{path}[1]", find),), path)
     _require(
         op in FILTER_OPS,
         f"{path}[0]",
@@ -162,7 +166,7 @@ def parse_filter(value: Any, path: str) -> Filter:
     )
     _require(len(value) in (3, 4), path, f"expected [{op!r}, dimension, [values], options?]")
     name = _string(value[1], f"{path}[1]", "a dimension")
-    dimension = lookup(name)
+    dimension = find(name)
     _require(
         dimension is not None and dimension.kind != "time",
         f"{path}[1]",

@@ -31,9 +31,13 @@ class CountIf(exp.Expression):
 
 
 class LocalBucket(exp.Expression):
-    """The label of a UTC timestamp's minute/hour/day/week/month in a timezone."""
+    """The label of a UTC timestamp's minute/hour/day/week/month in a timezone.
 
-    arg_types = {"this": True, "unit": True, "tz": True}
+    Without `tz` the site is on UTC and buckets need no per-row timezone conversion (the
+    conversion is most of a time series' cost on DuckDB).
+    """
+
+    arg_types = {"this": True, "unit": True, "tz": False}
 
 
 class PropValue(exp.Expression):
@@ -57,6 +61,32 @@ class LowerUTF8(exp.Expression):
 
 
 class EpochMs(exp.Expression):
+    arg_types = {"this": True}
+
+
+class MapGet(exp.Expression):
+    """props[key], or '' when the event has no such property (product analytics)."""
+
+    arg_types = {"this": True, "key": True}
+
+
+class MapHas(exp.Expression):
+    arg_types = {"this": True, "key": True}
+
+
+class ToNumber(exp.Expression):
+    """A string as a double, NULL when it is not a number."""
+
+    arg_types = {"this": True}
+
+
+class ToText(exp.Expression):
+    arg_types = {"this": True}
+
+
+class LowerMedian(exp.Expression):
+    """The lower median (an element of the set, exact): the same on both engines."""
+
     arg_types = {"this": True}
 
 
