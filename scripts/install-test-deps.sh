@@ -8,3 +8,10 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+
+# npm clients for the wire-compatibility tests (tests/compat), into a gitignored
+# tests/compat/node_modules; the tests skip them when node or npm is missing.
+if command -v npm >/dev/null 2>&1; then
+  npm install --silent --no-save --no-package-lock --no-audit --no-fund \
+    --prefix "$(dirname "$0")/../tests/compat" @umami/node@0.4.0 plausible-tracker@0.3.9
+fi

@@ -72,6 +72,7 @@ def send_segment(url: str) -> list[Any]:
     client.alias(previous_id="seg-anon", user_id="seg-user")
     client.group(user_id="seg-user", group_id="acme", traits={"name": "Acme"})
     client.screen(user_id="seg-user", name="Home")
+    client.page(user_id="seg-user", name="Checkout")  # a backend page call: a name, no url
     client.flush()
     return errors
 
@@ -249,7 +250,11 @@ def stats(sent: dict[str, Any], **spec: Any) -> list[dict[str, Any]]:
 
 def test_segment_python_client(sent):
     assert sent["segment_errors"] == []
-    assert {row[1] for row in named(sent, "segment", "pageview")} == {"/seg/pricing", "/Home"}
+    assert {row[1] for row in named(sent, "segment", "pageview")} == {
+        "/seg/pricing",
+        "/Home",
+        "/Checkout",
+    }
     (signup,) = named(sent, "segment", "Signed Up")  # the retried messageId is stored once
     assert props(signup) == {
         "plan": "pro",

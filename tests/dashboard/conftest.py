@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from server import ServerProcess  # noqa: E402
+from server import ServerProcess
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,7 +51,14 @@ def dash_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
     server.cli("users", "grant", VIEWER[0], DEMO, "--role", "viewer")
     server.start()
     yield server
-    server.stop()
+    process = server.process
+    assert process is not None and process.stderr is not None
+    process.terminate()
+    errors = process.stderr.read().decode()
+    process.wait(timeout=60)
+    process.stderr.close()
+    server.process = None
+    assert "Traceback" not in errors, errors
 
 
 def csrf_from(html: str) -> str:
@@ -127,7 +134,9 @@ def new_context(browser: Any) -> Iterator[Any]:
 
         def on_page(page: Any) -> None:
             page.on("pageerror", lambda error: context.js_errors.append(str(error)))
-            page.on("dialog", lambda dialog: (context.dialogs.append(dialog.message), dialog.dismiss()))
+            page.on(
+                "dialog", lambda dialog: (context.dialogs.append(dialog.message), dialog.dismiss())
+            )
 
         context.on("page", on_page)
         made.append(context)

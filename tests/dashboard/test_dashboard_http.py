@@ -47,7 +47,9 @@ def test_session_cookie_is_httponly_and_lax(clients):
     response = client.post(
         "/login", data={"email": ADMIN[0], "password": ADMIN[1], "csrf_token": token}
     )
-    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and "ff_session" in v)
+    cookie = next(
+        v for k, v in response.headers.multi_items() if k == "set-cookie" and "ff_session" in v
+    )
     assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
     assert "Secure" not in cookie  # plain http on loopback
 
@@ -133,8 +135,12 @@ def test_shared_link_password_and_revocation(clients):
     token = csrf_from(admin.get(settings).text)
     page = admin.post(
         settings,
-        data={"action": "create_share", "name": "locked", "password": "share-pass-1",
-              "csrf_token": token},
+        data={
+            "action": "create_share",
+            "name": "locked",
+            "password": "share-pass-1",
+            "csrf_token": token,
+        },
     ).text
     link = re.findall(r'href="(/share/[^"]+)"', page)[-1]
     anon = clients.anon()
@@ -143,7 +149,8 @@ def test_shared_link_password_and_revocation(clients):
     body = {"date_range": "7d", "metrics": ["visitors"]}
     assert _query(anon, f"{link}/api/query", body).status_code == 403
     unlock = anon.post(
-        f"{link}/unlock", data={"password": "share-pass-1", "csrf_token": csrf_from(anon.get(link).text)}
+        f"{link}/unlock",
+        data={"password": "share-pass-1", "csrf_token": csrf_from(anon.get(link).text)},
     )
     assert unlock.status_code == 303
     assert _query(anon, f"{link}/api/query", body).status_code == 200

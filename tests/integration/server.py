@@ -51,19 +51,25 @@ class ServerProcess:
         )
         return result.stdout
 
+    @property
+    def log_path(self) -> Path:
+        """The server's stderr (a file, so a chatty server can never block on a full pipe)."""
+        return self.data_dir.parent / f"server-{self.port}.log"
+
     def start(self) -> ServerProcess:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "footfall.cli", "serve"],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "footfall.cli", "serve"],
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    self.process.stderr.read().decode() if self.process.stderr else ""
-                )
+                self.process = None
+                raise RuntimeError(self.log_path.read_text(errors="replace"))
             try:
                 if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
                     return self
@@ -75,8 +81,6 @@ class ServerProcess:
         assert self.process is not None
         self.process.send_signal(sig)
         code = self.process.wait(timeout=60)
-        if self.process.stderr:
-            self.process.stderr.close()
         self.process = None
         return code
 

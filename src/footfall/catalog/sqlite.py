@@ -78,6 +78,14 @@ _SCHEMA = [
         created_at TEXT NOT NULL,
         PRIMARY KEY (protocol, key)
     )""",
+    """CREATE TABLE IF NOT EXISTS saved_queries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site_id TEXT NOT NULL REFERENCES sites(domain) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
 ]
 
 PROTOCOLS = ("segment", "mixpanel", "posthog", "ga", "ga4", "umami", "snowplow")
@@ -322,6 +330,34 @@ class Catalog:
             sql += " WHERE site_id = ?"
             args = (normalize_domain(domain),)
         return [tuple(row) for row in self._con().execute(sql + " ORDER BY protocol, key", args)]
+
+    # saved product queries (funnels, …) ------------------------------------------
+
+    def save_query(self, domain: str, kind: str, name: str, body: str) -> int:
+        """Store a validated query body (JSON text) under a name; returns its id."""
+        with self._tx() as con:
+            cursor = con.execute(
+                "INSERT INTO saved_queries (site_id, kind, name, body, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (normalize_domain(domain), kind, name, body, datetime.now(UTC).isoformat()),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def saved_queries(self, domain: str, kind: str) -> list[tuple[int, str, str, str]]:
+        """(id, name, body, created_at) of a site's saved queries of one kind."""
+        rows = self._con().execute(
+            "SELECT id, name, body, created_at FROM saved_queries "
+            "WHERE site_id = ? AND kind = ? ORDER BY id",
+            (normalize_domain(domain), kind),
+        )
+        return [tuple(row) for row in rows]
+
+    def delete_saved_query(self, domain: str, kind: str, query_id: int) -> int:
+        with self._tx() as con:
+            return con.execute(
+                "DELETE FROM saved_queries WHERE site_id = ? AND kind = ? AND id = ?",
+                (normalize_domain(domain), kind, query_id),
+            ).rowcount
 
 
 def _site(row: tuple) -> Site:

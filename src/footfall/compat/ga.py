@@ -19,6 +19,7 @@ from footfall.compat.hits import (
     app_url,
     epoch_time,
     identity_hit,
+    obj,
     page_url,
     skew_corrected,
     text_id,
@@ -54,7 +55,7 @@ def parse_ua_hit(params: dict[str, str], *, sites: Any, origin: Origin, post: bo
     url = page_url(url, "dl")
     queued = params.get("qt", "")
     moment = origin.received_at
-    if queued.isdigit():
+    if queued.isdigit() and len(queued) < 12:
         moment = skew_corrected(
             origin.received_at - timedelta(milliseconds=int(queued)), None, origin.received_at
         )
@@ -125,7 +126,7 @@ def parse_ga4(
         moment = epoch_time(int(micros) / 1_000_000, origin.received_at)
     hits: list[Hit] = []
     errors: list[str] = []
-    common = {
+    common: dict[str, Any] = {
         "site_id": site_id,
         "received_at": origin.received_at,
         "user_id": user,
@@ -166,7 +167,7 @@ def _ga4_event(event: Any, index: int, common: dict[str, Any]) -> Hit:
     name = event["name"].strip()
     if not name or len(name) > 40:
         raise InvalidEvent(f"{where}.name", "must be 1 to 40 characters")
-    params = event.get("params") if isinstance(event.get("params"), dict) else {}
+    params = obj(event.get("params"))
     url = page_url(params.get("page_location"), f"{where}.params.page_location")
     if name in ("page_view", "screen_view"):
         url = url or app_url(common["site_id"], text_id(params.get("screen_name")))

@@ -30,6 +30,16 @@ class Origin:
     user_agent: str = ""
 
 
+def obj(value: Any) -> dict[str, Any]:
+    """A JSON object, or {} for anything else (clients send null for absent objects)."""
+    return value if isinstance(value, dict) else {}
+
+
+def text(value: Any) -> str:
+    """A JSON string, or "" for anything else."""
+    return value if isinstance(value, str) else ""
+
+
 def flatten(raw: dict[str, Any], depth: int = 2, prefix: str = "") -> dict[str, Any]:
     """Nested objects become dotted keys down to `depth` levels; lists are dropped."""
     out: dict[str, Any] = {}

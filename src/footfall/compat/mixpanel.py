@@ -31,6 +31,7 @@ from footfall.compat.hits import (
     identity_hit,
     page_url,
     revenue_of,
+    text,
     text_id,
     trait_props,
 )
@@ -85,12 +86,12 @@ def parse_event(record: Any, index: int, *, site_id: str, origin: Origin) -> Hit
     moment = epoch_time(props.get("time"), origin.received_at)
     message_id = text_id(props.get("$insert_id"))[:36]
     browser = props.get("mp_lib") == "web"
-    ip = props.get("ip") if isinstance(props.get("ip"), str) else ""
-    agent = props.get("$user_agent") if isinstance(props.get("$user_agent"), str) else ""
+    ip = text(props.get("ip"))
+    agent = text(props.get("$user_agent"))
     if browser:
         ip, agent = ip or origin.ip, agent or origin.user_agent
     url = page_url(props.get("$current_url") or props.get("url"), f"{where}.$current_url")
-    common = {
+    common: dict[str, Any] = {
         "origin": origin,
         "message_id": message_id,
         "protocol": "mixpanel",
@@ -149,7 +150,7 @@ def parse_profile(record: Any, index: int, *, site_id: str, origin: Origin) -> H
     ops = {_OPS[k]: v for k, v in record.items() if k in _OPS}
     props = trait_props(ops, where)
     moment = epoch_time(record.get("$time"), origin.received_at)
-    ip = record.get("$ip") if isinstance(record.get("$ip"), str) else ""
+    ip = text(record.get("$ip"))
     if "$group_key" in record:
         group_type, group_id = text_id(record.get("$group_key")), text_id(record.get("$group_id"))
         if not group_type or not group_id:
@@ -227,31 +228,31 @@ def reply(fields: dict[str, str], ok: bool, error: str | None) -> tuple[bytes, b
 
 
 async def handle(app: Any, scope: Scope, receive: Receive, send: Send, kind: str) -> None:
+    """/track, /engage, /groups: always 200 (mixpanel-js drops 4xx and retries 5xx anyway)."""
     from footfall.collector.app import cors_headers
 
     cors = cors_headers(scope)
-    query = query_params(scope)
+    fields = query_params(scope)
     try:
-        records, fields = decode_records(await read_body(receive, TRACK_LIMIT), query, TRACK_LIMIT)
+        raw = await read_body(receive, TRACK_LIMIT)
+        records, fields = decode_records(raw, fields, TRACK_LIMIT)
     except BodyTooLarge:
-        records, fields, error = [], query, f"the body is larger than {TRACK_LIMIT} bytes"
-    except (BodyError, ValueError) as exc:
-        app.ctx.counters.invalid += 1
-        error = exc.message if isinstance(exc, BodyError) else "data is not valid JSON"
-        body, ctype = reply(query, False, error)
+        body, ctype = reply(fields, False, f"the body is larger than {TRACK_LIMIT} bytes")
         await respond(send, 200, body, cors, ctype)
         return
-    else:
-        origin = Origin(app.ctx.clock(), app._client(scope), header(scope, b"user-agent"))
-        hits, failed = parse_records(records, kind, sites=app.protocol_keys, origin=origin)
-        app.ctx.counters.invalid += len(failed)
-        await app.store_hits(scope, hits)
-        error = f"{failed[0]['field']}: {failed[0]['message']}" if failed else None
-        if hits or not records:
-            body, ctype = reply(fields, True, None)
-            await respond(send, 200, body, cors, ctype)
-            return
-    body, ctype = reply(fields, False, error)
+    except (BodyError, ValueError) as exc:
+        app.ctx.counters.invalid += 1
+        message = exc.message if isinstance(exc, BodyError) else "data is not valid JSON"
+        body, ctype = reply(fields, False, message)
+        await respond(send, 200, body, cors, ctype)
+        return
+    origin = Origin(app.ctx.clock(), app._client(scope), header(scope, b"user-agent"))
+    hits, failed = parse_records(records, kind, sites=app.protocol_keys, origin=origin)
+    app.ctx.counters.invalid += len(failed)
+    await app.store_hits(scope, hits)
+    ok = bool(hits) or not failed
+    error = None if ok else f"{failed[0]['field']}: {failed[0]['message']}"
+    body, ctype = reply(fields, ok, error)
     await respond(send, 200, body, cors, ctype)
 
 

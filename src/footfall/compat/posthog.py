@@ -27,9 +27,11 @@ from footfall.compat.hits import (
     app_url,
     custom_props,
     identity_hit,
+    obj,
     page_url,
     revenue_of,
     skew_corrected,
+    text,
     text_id,
     trait_props,
 )
@@ -94,7 +96,7 @@ def parse_event(event: Any, index: int, *, site_id: str, origin: Origin, sent_at
     where = f"batch[{index}]"
     if not isinstance(event, dict):
         raise InvalidEvent(where, "must be an object")
-    props = event.get("properties") if isinstance(event.get("properties"), dict) else {}
+    props = obj(event.get("properties"))
     name = event.get("event")
     if not isinstance(name, str) or not name.strip():
         if "$set" in event or "$set_once" in event or "$unset" in event:
@@ -121,14 +123,14 @@ def parse_event(event: Any, index: int, *, site_id: str, origin: Origin, sent_at
     else:
         moment = origin.received_at
     browser = props.get("$lib") == "web"
-    ip = props.get("$ip") if isinstance(props.get("$ip"), str) else ""
+    ip = text(props.get("$ip"))
     agent = props.get("$raw_user_agent") or props.get("$useragent")
     agent = agent if isinstance(agent, str) else ""
     if browser:
         ip, agent = ip or origin.ip, agent or origin.user_agent
     message_id = text_id(event.get("uuid"))
     url = page_url(props.get("$current_url"), f"{where}.properties.$current_url")
-    common = {
+    common: dict[str, Any] = {
         "origin": origin,
         "message_id": message_id,
         "protocol": "posthog",
@@ -179,7 +181,7 @@ def parse_event(event: Any, index: int, *, site_id: str, origin: Origin, sent_at
         props=custom_props(props, f"{where}.properties", ("distinct_id", "token")),
         revenue_amount=amount,
         revenue_currency=currency,
-        title=props.get("title") if isinstance(props.get("title"), str) else "",
+        title=text(props.get("title")),
         distinct_id=distinct,
         message_id=message_id,
         protocol="posthog",

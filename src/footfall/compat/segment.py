@@ -16,10 +16,13 @@ from footfall.collector.asgi import BodyTooLarge, Receive, Scope, Send, header, 
 from footfall.collector.batch import BodyError, bearer_or_basic_key, decode_body
 from footfall.compat.hits import (
     Origin,
+    app_url,
     flatten,
     identity_hit,
+    obj,
     revenue_of,
     skew_corrected,
+    text,
     text_id,
     trait_props,
 )
@@ -41,18 +44,18 @@ TYPES = ("track", "page", "screen", "identify", "group", "alias")
 _JSON = b"application/json"
 
 
-def _visit_message(message: dict[str, Any], index: int) -> dict[str, Any]:
-    """Prepare track/page/screen for `parse_message`: flattened props, a page path as url."""
-    properties = message.get("properties")
-    if not isinstance(properties, dict):
-        return message
+def _visit_message(message: dict[str, Any], site_id: str) -> dict[str, Any]:
+    """Prepare track/page/screen for `parse_message`: flattened props, and a page without a
+    url gets its path, else `app://<site>/<name>` (backends often send only a page name)."""
+    properties = obj(message.get("properties"))
     flat = {**properties, **{k: v for k, v in flatten(properties).items() if "." in k}}
-    context = message.get("context") if isinstance(message.get("context"), dict) else {}
-    page = context.get("page") if isinstance(context.get("page"), dict) else {}
+    page = obj(obj(message.get("context")).get("page"))
     if message.get("type") == "page" and not (flat.get("url") or page.get("url")):
         path = flat.get("path") or page.get("path")
         if isinstance(path, str) and path.startswith("/"):
             flat["url"] = path
+        else:
+            flat["url"] = app_url(site_id, text_id(message.get("name")) or "page")
     return {**message, "properties": flat}
 
 
@@ -66,20 +69,23 @@ def parse_segment_message(
         raise InvalidEvent(where, f"must be at most {MAX_MESSAGE_BYTES} bytes of JSON")
     own_sent_at = parse_time(message.get("sentAt"), f"{where}.sentAt") or sent_at
     kind = message.get("type")
-    context = message.get("context") if isinstance(message.get("context"), dict) else {}
-    library = context.get("library") if isinstance(context.get("library"), dict) else {}
+    context = obj(message.get("context"))
+    library = obj(context.get("library"))
     from_browser = str(library.get("name", "")).startswith("analytics.js") or bool(
         context.get("direct")
     )
     if kind in ("track", "page", "screen"):
-        hit = parse_message(
-            _visit_message(message, index),
-            index,
-            site_id=site_id,
-            received_at=origin.received_at,
-            sent_at=own_sent_at,
-            protocol="segment",
-        )
+        try:
+            hit = parse_message(
+                _visit_message(message, site_id),
+                index,
+                site_id=site_id,
+                received_at=origin.received_at,
+                sent_at=own_sent_at,
+                protocol="segment",
+            )
+        except OverflowError as exc:  # year 1 sent at year 9999
+            raise InvalidEvent(f"{where}.timestamp", "is out of range") from exc
         if from_browser and not hit.client_ip:
             hit.client_ip = origin.ip
         if not hit.revenue_amount and kind == "track":
@@ -116,9 +122,9 @@ def parse_segment_message(
         if not previous or not user_id:
             raise InvalidEvent(where, "alias needs previousId and userId")
         name, props, anonymous_id = "$alias", {}, previous
-    ip = context.get("ip") if isinstance(context.get("ip"), str) else ""
-    agent = context.get("userAgent") if isinstance(context.get("userAgent"), str) else ""
-    page = context.get("page") if isinstance(context.get("page"), dict) else {}
+    ip = text(context.get("ip"))
+    agent = text(context.get("userAgent"))
+    page = obj(context.get("page"))
     return identity_hit(
         name,
         site_id,
@@ -129,7 +135,7 @@ def parse_segment_message(
         message_id=text_id(message.get("messageId")),
         protocol="segment",
         timestamp=timestamp,
-        url=page.get("url") if isinstance(page.get("url"), str) else "",
+        url=text(page.get("url")),
         ip=ip or (origin.ip if from_browser else ""),
         user_agent=agent,
     )
@@ -159,7 +165,7 @@ def parse_segment(
         sent_at = parse_time(body.get("sentAt"), "sentAt")
     except InvalidEvent:
         sent_at = None
-    shared = body.get("context") if isinstance(body.get("context"), dict) else {}
+    shared = obj(body.get("context"))
     hits: list[Hit] = []
     errors: list[dict[str, Any]] = []
     for index, message in enumerate(messages):
@@ -167,14 +173,14 @@ def parse_segment(
             if index >= MAX_MESSAGES:
                 raise InvalidEvent(f"batch[{index}]", f"at most {MAX_MESSAGES} messages per batch")
             if shared and isinstance(message, dict):
-                own = message.get("context") if isinstance(message.get("context"), dict) else {}
+                own = obj(message.get("context"))
                 message = {**message, "context": {**shared, **own}}
             hits.append(
                 parse_segment_message(
                     message, index, site_id=site_id, origin=origin, sent_at=sent_at
                 )
             )
-        except (InvalidEvent, OverflowError) as error:
+        except InvalidEvent as error:
             errors.append({"index": index, "field": error.field, "reason": error.message})
     return hits, errors
 

@@ -21,6 +21,7 @@ from footfall.compat.hits import (
     app_url,
     epoch_time,
     flatten,
+    obj,
     page_url,
     skew_corrected,
     text_id,
@@ -72,7 +73,7 @@ def self_describing(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     # iglu:com.acme/checkout_started/jsonschema/1-0-0 → checkout_started
     parts = inner["schema"].removeprefix("iglu:").split("/")
     name = parts[1] if len(parts) > 1 else parts[0]
-    data = inner.get("data") if isinstance(inner.get("data"), dict) else {}
+    data = obj(inner.get("data"))
     return name, flatten(data)
 
 

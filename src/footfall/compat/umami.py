@@ -19,6 +19,7 @@ from footfall.compat.hits import (
     identity_hit,
     page_url,
     revenue_of,
+    text,
     text_id,
     trait_props,
 )
@@ -49,7 +50,7 @@ def parse_umami(body: Any, *, site_id: str, origin: Origin) -> Hit | None:
         return None
     if kind not in ("event", "identify"):
         raise InvalidEvent("type", "must be event or identify")
-    hostname = payload.get("hostname") if isinstance(payload.get("hostname"), str) else ""
+    hostname = text(payload.get("hostname"))
     url = full_url(page_url(payload.get("url"), "payload.url"), hostname)
     moment = epoch_time(payload.get("timestamp"), origin.received_at)
     ip = payload.get("ip") if isinstance(payload.get("ip"), str) else origin.ip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -11,6 +13,7 @@ from footfall.errors import CatalogError
 from footfall.web.dashboard.csrf import ANON_COOKIE, SESSION_COOKIE, secure
 from footfall.web.dashboard.security import Problem, form_data
 from footfall.web.dashboard.state import Dashboard
+from footfall.web.ratelimit import TokenBuckets
 
 
 def _safe_next(value: str) -> str:
@@ -36,6 +39,11 @@ def _logged_in(request: Request, dash: Dashboard, user: User, target: str) -> Re
 
 
 def auth_handlers(dash: Dashboard) -> dict[str, object]:
+    # Failed logins per e-mail: 10 in a row, then one every 6 minutes (argon2 is slow on
+    # purpose, but guessing should be slower still).
+    failures = TokenBuckets(per_hour=10, burst=10)
+    blocked: dict[str, float] = {}
+
     async def home(request: Request) -> Response:
         if not dash.accounts.has_users():
             return dash.render(request, "setup_needed.html", {"title": "Welcome"})
@@ -50,11 +58,17 @@ def auth_handlers(dash: Dashboard) -> dict[str, object]:
         if request.method == "POST":
             form = await form_data(request)
             email = str(form.get("email", ""))
+            key, now = email.strip().lower(), time.monotonic()
+            if blocked.get(key, 0.0) > now:
+                raise Problem(429, "Too many failed logins for this account; try again later.")
             user = await run_in_threadpool(
                 dash.accounts.authenticate, email, str(form.get("password", ""))
             )
             if user is not None:
                 return _logged_in(request, dash, user, target)
+            wait = failures.take(key, now)
+            if wait:
+                blocked[key] = now + wait
             error = "That e-mail and password do not match an account."
         elif dash.optional_user(request) is not None:
             return RedirectResponse(target, 303)

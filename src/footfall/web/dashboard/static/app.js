@@ -13,13 +13,19 @@ const METRICS = [
 const LOWER_IS_BETTER = new Set(['bounce_rate']);
 const PANELS = [
   { title: 'Pages', tabs: [['Top pages', 'event:page'], ['Entry pages', 'visit:entry_page'], ['Exit pages', 'visit:exit_page']] },
-  { title: 'Sources', tabs: [['Sources', 'visit:source'], ['Referrers', 'visit:referrer'], ['Channels', 'visit:channel'], ['UTM medium', 'visit:utm_medium'], ['UTM source', 'visit:utm_source'], ['UTM campaign', 'visit:utm_campaign'], ['UTM term', 'visit:utm_term'], ['UTM content', 'visit:utm_content']] },
+  { title: 'Sources', tabs: [['Sources', 'visit:source'], ['Referrers', 'visit:referrer'], ['Channels', 'visit:channel'], ['UTM', 'utm']] },
   { title: 'Locations', tabs: [['Countries', 'visit:country'], ['Regions', 'visit:region'], ['Cities', 'visit:city']] },
-  { title: 'Devices', tabs: [['Browsers', 'visit:browser'], ['Browser versions', 'visit:browser_version'], ['OS', 'visit:os'], ['OS versions', 'visit:os_version'], ['Devices', 'visit:device'], ['Screen sizes', 'visit:screen']] },
+  { title: 'Devices', tabs: [['Browsers', 'browsers'], ['OS', 'systems'], ['Devices', 'visit:device'], ['Screens', 'visit:screen']] },
   { title: 'Goals', tabs: [['Goals', 'event:goal'], ['Properties', 'props']], goals: true },
   { title: 'Hostnames', tabs: [['Hostnames', 'event:hostname']] },
 ];
-const LABELS = Object.fromEntries(PANELS.flatMap((p) => p.tabs.map(([label, dim]) => [dim, label])));
+// Tabs that hold several dimensions show a select; 'props' lists the site's property keys.
+const CHOICES = {
+  utm: [['UTM medium', 'visit:utm_medium'], ['UTM source', 'visit:utm_source'], ['UTM campaign', 'visit:utm_campaign'], ['UTM term', 'visit:utm_term'], ['UTM content', 'visit:utm_content']],
+  browsers: [['Browsers', 'visit:browser'], ['Browser versions', 'visit:browser_version']],
+  systems: [['Operating systems', 'visit:os'], ['OS versions', 'visit:os_version']],
+};
+const LABELS = Object.fromEntries([...PANELS.flatMap((p) => p.tabs), ...Object.values(CHOICES).flat()].map(([label, dim]) => [dim, label]));
 
 // ---- formatting -------------------------------------------------------------------------
 
@@ -183,18 +189,20 @@ function renderStats(state, result, onMetric) {
 }
 
 function niceTop(max) {
+  if (max <= 4) return 4;
   const step = 10 ** Math.floor(Math.log10(max));
   for (const m of [1, 2, 2.5, 5, 10]) if (m * step >= max) return m * step;
   return 10 * step;
 }
 
 export function drawChart(box, labels, series, metric, unit) {
-  const W = 800, H = 220, P = { l: 44, r: 12, t: 12, b: 26 };
+  const W = Math.max(280, box.clientWidth || 800), H = Math.max(120, box.clientHeight || 220);
+  const P = { l: 44, r: 12, t: 12, b: 26 };
   const all = series.flatMap((s) => s.values);
   const top = niceTop(Math.max(1, ...all));
   const x = (i) => P.l + (labels.length > 1 ? (i * (W - P.l - P.r)) / (labels.length - 1) : (W - P.l - P.r) / 2);
   const y = (v) => H - P.b - (v / top) * (H - P.t - P.b);
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart-svg', preserveAspectRatio: 'none' });
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart-svg' });
   for (let g = 0; g <= 4; g++) {
     const v = (top * g) / 4;
     chart.append(svg('line', { x1: P.l, x2: W - P.r, y1: y(v), y2: y(v), class: 'grid' }));
@@ -202,7 +210,7 @@ export function drawChart(box, labels, series, metric, unit) {
     t.textContent = formatMetric(metric, Math.round(v * 10) / 10);
     chart.append(t);
   }
-  const every = Math.max(1, Math.ceil(labels.length / 8));
+  const every = Math.max(1, Math.ceil(labels.length / Math.max(2, Math.floor(W / 100))));
   labels.forEach((label, i) => {
     if (i % every) return;
     const t = svg('text', { x: x(i), y: H - 6, class: 'axis', 'text-anchor': 'middle' });
@@ -226,7 +234,14 @@ export function drawChart(box, labels, series, metric, unit) {
   });
   chart.addEventListener('mouseleave', () => { tip.hidden = true; });
   box.replaceChildren(chart, tip);
+  box.redraw = () => drawChart(box, labels, series, metric, unit);
 }
+
+let resizeTimer = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => document.querySelectorAll('.chart').forEach((box) => box.redraw && box.redraw()), 150);
+});
 
 function shortLabel(label, unit) {
   if (unit === 'minute' || unit === 'hour') return label.slice(11, 16);
@@ -293,24 +308,29 @@ function renderPanel(spec, state, onFilter) {
   const footer = el('div', { class: 'panel-foot' });
   const card = el('section', { class: 'card panel', 'aria-label': spec.title });
   const tabs = el('div', { class: 'tabs', role: 'tablist' });
-  let propSelect = null;
+  let select = null;
+
+  async function choices(kind) {
+    if (kind !== 'props') return CHOICES[kind];
+    const { keys } = await getJSON('/props');
+    return keys.map((k) => [k, `event:props:${k}`]);
+  }
 
   async function load(i) {
     sessionStorage.setItem(`tab:${spec.title}`, String(i));
     [...tabs.children].forEach((t, j) => t.setAttribute('aria-selected', String(i === j)));
     let dim = spec.tabs[i][1];
-    if (dim === 'props') {
-      if (!propSelect) {
-        const { keys } = await getJSON('/props');
-        propSelect = el('select', { 'aria-label': 'Property', onchange: () => load(i) },
-          ...keys.map((k) => el('option', { value: k, text: k })));
-        if (state.prop && keys.includes(state.prop)) propSelect.value = state.prop;
-      }
-      tabs.append(propSelect);
-      if (!propSelect.value) { body.replaceChildren(el('li', { class: 'muted', text: 'No custom properties yet.' })); return; }
-      dim = `event:props:${propSelect.value}`;
-    } else if (propSelect) {
-      propSelect.remove();
+    if (select) { select.remove(); select = null; }
+    if (dim === 'props' || CHOICES[dim]) {
+      const kind = dim;
+      const options = await choices(kind);
+      const saved = sessionStorage.getItem(`choice:${kind}`);
+      select = el('select', { 'aria-label': `${spec.tabs[i][0]} breakdown`, class: 'choice', onchange: () => { sessionStorage.setItem(`choice:${kind}`, select.value); load(i); } },
+        ...options.map(([label, value]) => el('option', { value, text: label })));
+      if (options.some(([, value]) => value === saved)) select.value = saved;
+      head.after(select);
+      if (!options.length) { body.replaceChildren(el('li', { class: 'muted empty-row', text: 'No custom properties yet: send them with footfall(name, {props: {...}}).' })); footer.replaceChildren(); return; }
+      dim = select.value;
     }
     body.classList.add('loading');
     try {
@@ -329,7 +349,8 @@ function renderPanel(spec, state, onFilter) {
     tabs.append(el('button', { type: 'button', role: 'tab', class: 'tab', text: label, onclick: () => load(i) }));
   });
   const head = el('div', { class: 'panel-head' }, el('h2', { text: spec.title }), tabs);
-  card.append(head, el('div', { class: 'panel-cols muted small', 'aria-hidden': 'true' }, el('span', { text: spec.goals ? 'Name' : 'Name' }), el('span', { text: spec.goals ? 'Visitors · Events · CR' : 'Visitors' })), body, footer);
+  const cols = el('div', { class: 'panel-cols muted small', 'aria-hidden': 'true' }, el('span', { text: spec.goals ? 'Name' : 'Name' }), el('span', { text: spec.goals ? 'Visitors · Events · CR' : 'Visitors' }));
+  card.append(head, cols, body, footer);
   load(Math.min(tabIndex, spec.tabs.length - 1));
   return card;
 }
@@ -379,6 +400,7 @@ function dashboard() {
     renderChips(state, navigate);
     showError('');
     const comparing = Boolean(state.compare);
+    document.getElementById('panels').replaceChildren(...PANELS.map((spec) => renderPanel(spec, state, addFilter)));
     const stats = document.getElementById('stats');
     stats.classList.add('loading');
     try {
@@ -390,7 +412,6 @@ function dashboard() {
       showError(error.message);
     }
     stats.classList.remove('loading');
-    document.getElementById('panels').replaceChildren(...PANELS.map((spec) => renderPanel(spec, state, addFilter)));
   }
 
   render();
@@ -458,11 +479,12 @@ function live() {
   const seen = new Set();
   let since = new Date(Date.now() - 864e5).toISOString();
 
+  let first = true;
   function row(event) {
     const time = new Date(event.timestamp);
     const place = [event.city, event.country].filter(Boolean).join(', ') || '—';
     const what = event.name === 'pageview' ? event.pathname : event.name;
-    return el('tr', { class: 'fresh' },
+    return el('tr', { class: first ? '' : 'fresh' },
       el('td', {}, el('time', { datetime: event.timestamp, text: time.toLocaleTimeString() })),
       el('td', {}, el('span', { class: event.name === 'pageview' ? 'tag' : 'tag event', text: event.name === 'pageview' ? 'page' : 'event' }), ' ', el('span', { class: 'what', text: what })),
       el('td', { text: place }),
@@ -479,6 +501,7 @@ function live() {
       for (const event of fresh.reverse()) body.prepend(row(event));
       while (body.rows.length > 200) body.deleteRow(-1);
       if (data.events.length) since = data.events[0].timestamp;
+      first = false;
       empty.hidden = body.rows.length > 0;
       const labels = data.minutes.labels;
       drawChart(document.getElementById('chart'), labels, [{ name: 'pageviews', values: labels.map((l) => data.minutes.values[l] || 0) }], 'pageviews', 'minute');

@@ -1,0 +1,134 @@
+"""Run product queries: parse → resolve the range (`now` passed in) → compile → fetch → shape.
+
+Every query is one guarded SQL tree (persons.PersonTree.finish) printed for the store's
+dialect, so DuckDB and ClickHouse compute the same answer from the same tree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlglot import exp
+
+from footfall.product import funnel as funnels
+from footfall.product import retention as retentions
+from footfall.product import segmentation as segments
+from footfall.product import users
+from footfall.product.persons import PersonTree
+from footfall.product.spec import Common
+from footfall.query import periods
+from footfall.query.engine import QueryEngine
+from footfall.query.periods import Period
+from footfall.query.printer import bind_values, render
+from footfall.store.base import Store
+
+MAX_BREAKDOWN_VALUES = 25
+
+
+class ProductEngine:
+    """Answers funnel, retention, segmentation, path and user queries against one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._stats = QueryEngine(store)
+
+    def fetch(self, tree: PersonTree, select: exp.Expression) -> list[tuple]:
+        sql = render(select, self.store.dialect)
+        _names, rows = self.store.fetch(sql, bind_values(tree.params.values))
+        return rows
+
+    def period(self, common: Common, now: datetime, timezone: str) -> Period:
+        earliest: date | None = None
+        if common.date_range == "all":
+            first = self._stats.earliest(common.site_id)
+            if first is not None:
+                earliest = periods.from_datetimes(
+                    datetime.combine(first, datetime.min.time(), tzinfo=UTC),
+                    now,
+                    timezone,
+                    inclusive=False,
+                ).first
+        return periods.resolve(common.date_range, timezone, now, earliest=earliest)
+
+    def tree(self, common: Common, period: Period) -> PersonTree:
+        return PersonTree(common.site_id, period.start, period.end, common.traits)
+
+    # funnels ---------------------------------------------------------------------------
+
+    def funnel(self, body: Any, *, now: datetime, timezone: str = "UTC") -> dict[str, Any]:
+        return self.run_funnel(funnels.parse_funnel(body), now=now, timezone=timezone)
+
+    def run_funnel(
+        self, q: funnels.FunnelQuery, *, now: datetime, timezone: str = "UTC"
+    ) -> dict[str, Any]:
+        period = self.period(q.common, now, timezone)
+        meta = {"date_range": _iso(period), "window_seconds": q.window_s, "order": q.order}
+        if q.people is not None:
+            tree = self.tree(q.common, period)
+            rows = self.fetch(tree, funnels.compile_people(tree, q))
+            people = {"step": q.people.step, "status": q.people.status}
+            return {"people": [r[0] for r in rows], "meta": {**meta, **people}}
+        tree = self.tree(q.common, period)
+        overall = funnels.shape(q, self.fetch(tree, funnels.compile_funnel(tree, q, False)))
+        result: dict[str, Any] = {
+            "steps": overall.get("", funnels.steps_report(q, {})),
+            "meta": meta,
+        }
+        if q.common.breakdown is not None:
+            tree = self.tree(q.common, period)
+            groups = funnels.shape(q, self.fetch(tree, funnels.compile_funnel(tree, q, True)))
+            ranked = sorted(groups.items(), key=lambda kv: (-kv[1][0]["users"], kv[0]))
+            result["breakdown"] = [
+                {"value": value, "steps": steps} for value, steps in ranked[:MAX_BREAKDOWN_VALUES]
+            ]
+            result["meta"]["breakdown"] = q.common.breakdown.name
+        return result
+
+    # retention -------------------------------------------------------------------------
+
+    def retention(self, body: Any, *, now: datetime, timezone: str = "UTC") -> dict[str, Any]:
+        q = retentions.parse_retention(body)
+        period = self.period(q.common, now, timezone)
+        tree = self.tree(q.common, period)
+        rows = self.fetch(tree, retentions.compile_retention(tree, q, period))
+        return retentions.shape(q, period, rows)
+
+    # segmentation ----------------------------------------------------------------------
+
+    def segmentation(self, body: Any, *, now: datetime, timezone: str = "UTC") -> dict[str, Any]:
+        q = segments.parse_segmentation(body)
+        period = self.period(q.common, now, timezone)
+        tree = self.tree(q.common, period)
+        rows = self.fetch(tree, segments.compile_segmentation(tree, q, period))
+        return segments.shape(q, period, rows)
+
+    # users -------------------------------------------------------------------------------
+
+    def users(self, body: Any, *, now: datetime, timezone: str = "UTC") -> dict[str, Any]:
+        q = users.parse_users(body)
+        period = self.period(q.common, now, timezone)
+        tree, select = users.users_tree(q, period.start, period.end)
+        rows = self.fetch(tree, select)
+        return {
+            "results": users.shape_users(q, rows),
+            "meta": {"date_range": _iso(period), "limit": q.limit, "offset": q.offset},
+        }
+
+    def user(
+        self, site_id: str, person: str, *, now: datetime, limit: int = 50, offset: int = 0
+    ) -> dict[str, Any]:
+        """One person's profile: traits, identities, first/last seen, a page of events."""
+        traits: dict[str, str] = {}
+        keys = users.keys_of(self.fetch(*users.trait_keys_tree(site_id, person, now)))
+        if keys:
+            found = self.fetch(*users.traits_tree(site_id, person, keys, now))
+            if found:
+                traits = {k: v for k, v in zip(keys, found[0][1:], strict=True) if v != ""}
+        summary = self.fetch(*users.summary_tree(site_id, person, now))
+        events = self.fetch(*users.timeline_tree(site_id, person, now, limit, offset))
+        return users.profile(person, traits, summary, events, limit, offset)
+
+
+def _iso(period: Period) -> list[str]:
+    return [period.start.isoformat(), period.end.isoformat()]
