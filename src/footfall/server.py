@@ -18,13 +18,14 @@ from footfall.collector.script import script_routes
 from footfall.context import AppContext
 from footfall.settings import Settings
 from footfall.web.dashboard import dashboard_routes
+from footfall.web.product_api import product_routes
 from footfall.web.stats_api import stats_routes
 
 log = logging.getLogger("footfall")
 
 
 def build_routes(ctx: AppContext) -> list[BaseRoute]:
-    return [*script_routes(), *stats_routes(ctx), *dashboard_routes(ctx)]
+    return [*script_routes(), *stats_routes(ctx), *product_routes(ctx), *dashboard_routes(ctx)]
 
 
 def build_app(ctx: AppContext) -> CollectorApp:

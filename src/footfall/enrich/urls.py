@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 __all__ = [
@@ -30,6 +31,7 @@ CLICK_IDS = (
     "gclid", "gbraid", "wbraid", "dclid", "msclkid", "yclid", "fbclid", "ttclid",
     "li_fat_id", "twclid", "epik", "sccid", "ScCid", "rdt_cid", "irclickid",
 )  # fmt: skip
+_CLICK_ID_SET = frozenset(CLICK_IDS)
 _UTM_SOURCE_KEYS = ("utm_source", "source", "ref")
 
 
@@ -54,22 +56,35 @@ def parse_page_url(url: str, hash_mode: bool = False) -> PageURL:
     percent-decoded, keeps a trailing slash, and is "/" when empty or not absolute; with
     `hash_mode` the "#fragment" is appended (single-page apps routing on it). Of a repeated
     query key the first value wins; blank values are dropped.
+
+    The part before "?" repeats across hits, so its parse is cached; only the query string
+    is parsed each time.
     """
+    head, _, fragment = url.strip().partition("#")
+    base, _, query_string = head.partition("?")
+    hostname, pathname = _host_and_path(base)
+    if hash_mode and fragment:
+        pathname += "#" + unquote(fragment)
+    query: dict[str, str] = {}
+    if query_string:
+        for key, value in parse_qsl(query_string):
+            query.setdefault(key, value)
+    return PageURL(url, hostname, pathname, query)
+
+
+@lru_cache(maxsize=16384)
+def _host_and_path(base: str) -> tuple[str, str]:
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(base)
         # .hostname keeps the case of a "%zone" suffix: lower the whole of it.
         hostname = _strip_www((parts.hostname or "").lower().rstrip("."))
     except ValueError:
-        return PageURL(url, NO_HOSTNAME, "/", {})
+        return NO_HOSTNAME, "/"
     pathname = unquote(parts.path) if parts.path.startswith("/") else "/"
-    if hash_mode and parts.fragment:
-        pathname += "#" + unquote(parts.fragment)
-    query: dict[str, str] = {}
-    for key, value in parse_qsl(parts.query):
-        query.setdefault(key, value)
-    return PageURL(url, hostname or NO_HOSTNAME, pathname, query)
+    return hostname or NO_HOSTNAME, pathname
 
 
+@lru_cache(maxsize=16384)
 def referrer_host(referrer: str) -> str:
     """The referrer's host, lower-cased, without "www." and port; "" when there is none.
 
@@ -104,6 +119,8 @@ def clean_referrer(referrer: str) -> str:
 def utm_params(query: Mapping[str, str]) -> tuple[str, str, str, str, str]:
     """(source, medium, campaign, term, content), trimmed; the source falls back to `source`
     and then `ref` parameters, as Plausible does."""
+    if not query:
+        return ("", "", "", "", "")
     source = next((v for k in _UTM_SOURCE_KEYS if (v := query.get(k, "").strip())), "")
     return (
         source,
@@ -116,6 +133,8 @@ def utm_params(query: Mapping[str, str]) -> tuple[str, str, str, str, str]:
 
 def click_id(query: Mapping[str, str]) -> str:
     """The name of the first known ad click-id parameter present (see `CLICK_IDS`), else ""."""
+    if not query or query.keys().isdisjoint(_CLICK_ID_SET):
+        return ""
     return next((name for name in CLICK_IDS if query.get(name)), "")
 
 

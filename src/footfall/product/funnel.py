@@ -19,8 +19,17 @@ from sqlglot import exp
 
 from footfall.product.persons import PersonTree, window
 from footfall.product.spec import Common, check_keys, choice, parse_common, positive_int, require
-from footfall.query.sqltree import ArgFirst, EpochMs, LowerMedian, MapGet, RegexMatch, and_, col
-from footfall.query.sqltree import eq, lit
+from footfall.query.sqltree import (
+    ArgFirst,
+    EpochMs,
+    LowerMedian,
+    MapGet,
+    RegexMatch,
+    and_,
+    col,
+    eq,
+    lit,
+)
 
 MAX_STEPS = 12
 MAX_WINDOW_S = 90 * 86400
@@ -183,9 +192,9 @@ def _attempt_ctes(tree: PersonTree, q: FunnelQuery, breakdown: bool) -> list[str
                 col("ts", f).as_("tp"),
                 col("id", f).as_("ip"),
                 col("rn", f).as_("rp"),
-                exp.Sub(
-                    this=EpochMs(this=col("ts", f)), expression=EpochMs(this=col("tp", a))
-                ).as_("d"),
+                exp.Sub(this=EpochMs(this=col("ts", f)), expression=EpochMs(this=col("tp", a))).as_(
+                    "d"
+                ),
             ]
             select = exp.select(*(col(c, a) for c in keep), *picked)
         else:
@@ -196,8 +205,9 @@ def _attempt_ctes(tree: PersonTree, q: FunnelQuery, breakdown: bool) -> list[str
                 *(col(c, a) for c in keep),
                 first_ts.as_("tp"),
                 ArgFirst(this=col("id", f), key=key).as_("ip"),
-                exp.Sub(this=EpochMs(this=first_ts.copy()), expression=EpochMs(this=col("tp", a)))
-                .as_("d"),
+                exp.Sub(
+                    this=EpochMs(this=first_ts.copy()), expression=EpochMs(this=col("tp", a))
+                ).as_("d"),
             ).group_by(*(col(c, a) for c in (*keep, "tp")))
         select = (
             select.from_(exp.to_table(names[-1]).as_(a))
@@ -259,8 +269,10 @@ def compile_people(tree: PersonTree, q: FunnelQuery) -> exp.Select:
     else:
         before = tree.cte("ff_prev", exp.select(col("person")).from_(names[k - 1]).distinct())
         inside = exp.select(col("person")).from_(reached)
-        select = exp.select(col("person")).from_(before).where(
-            exp.Not(this=exp.In(this=col("person"), query=inside.subquery()))
+        select = (
+            exp.select(col("person"))
+            .from_(before)
+            .where(exp.Not(this=exp.In(this=col("person"), query=inside.subquery())))
         )
     select = select.order_by(col("person")).limit(q.people.limit).offset(q.people.offset)
     return tree.finish(select)

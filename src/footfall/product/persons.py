@@ -310,4 +310,3 @@ class PersonTree:
             )
         )
         return self.cte("ff_pev", joined)
-

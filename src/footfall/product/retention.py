@@ -108,7 +108,11 @@ def shape(q: RetentionQuery, period: Period, rows: list[tuple]) -> dict[str, Any
                 "cohort": label,
                 "size": size,
                 "periods": [
-                    {"period": i, "active": found.get(i, 0), "share": round(found.get(i, 0) / size, 4)}
+                    {
+                        "period": i,
+                        "active": found.get(i, 0),
+                        "share": round(found.get(i, 0) / size, 4),
+                    }
                     for i in range(reach)
                 ],
             }
@@ -124,5 +128,8 @@ def shape(q: RetentionQuery, period: Period, rows: list[tuple]) -> dict[str, Any
     return {
         "cohorts": cohorts,
         "average": curve,
-        "meta": {"period": q.unit, "date_range": [period.start.isoformat(), period.end.isoformat()]},
+        "meta": {
+            "period": q.unit,
+            "date_range": [period.start.isoformat(), period.end.isoformat()],
+        },
     }

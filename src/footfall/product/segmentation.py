@@ -91,9 +91,7 @@ def shape(q: SegmentationQuery, period: Period, rows: list[tuple]) -> dict[str, 
     labels = periods.time_labels(period, q.unit)
     series: dict[tuple[str, str], dict[str, Any]] = {}
     for ev, b, t, total, users in rows:
-        entry = series.setdefault(
-            (str(ev), str(b)), {"event": str(ev), "totals": {}, "points": {}}
-        )
+        entry = series.setdefault((str(ev), str(b)), {"event": str(ev), "totals": {}, "points": {}})
         if b != "" or q.common.breakdown is not None:
             entry["breakdown"] = str(b)
         if t == "":
@@ -108,7 +106,11 @@ def shape(q: SegmentationQuery, period: Period, rows: list[tuple]) -> dict[str, 
     for entry in series.values():
         points = entry.pop("points")
         entry["series"] = [
-            {"date": label, "total": points.get(label, (0, 0))[0], "users": points.get(label, (0, 0))[1]}
+            {
+                "date": label,
+                "total": points.get(label, (0, 0))[0],
+                "users": points.get(label, (0, 0))[1],
+            }
             for label in labels
         ]
         out.append(entry)

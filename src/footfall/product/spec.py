@@ -82,9 +82,9 @@ def parse_filters(value: Any, path: str = "filters") -> tuple[Filter, ...]:
     require(isinstance(value, list), path, "expected a list of filters")
     out = []
     for i, item in enumerate(value):
-        if isinstance(item, list) and len(item) >= 2 and isinstance(item[1], str):
-            if item[0] not in ("and", "or", "not"):
-                parse_dimension(item[1], f"{path}[{i}][1]")
+        simple = isinstance(item, list) and len(item) >= 2 and isinstance(item[1], str)
+        if simple and item[0] not in ("and", "or", "not"):
+            parse_dimension(item[1], f"{path}[{i}][1]")
         out.append(parse_filter(item, f"{path}[{i}]", product_dimension))
     return tuple(out)
 

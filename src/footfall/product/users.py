@@ -104,10 +104,14 @@ def shape_users(q: UsersQuery, rows: list[tuple]) -> list[dict[str, Any]]:
 
 def trait_keys_tree(site_id: str, user_id: str, end: datetime) -> tuple[PersonTree, exp.Select]:
     tree = PersonTree(site_id, EPOCH, end)
-    select = exp.select(col("props", "e")).from_(events_scan()).where(
-        and_(
-            eq(col("name", "e"), tree.add("$identify")),
-            eq(col("user_id", "e"), tree.add(user_id)),
+    select = (
+        exp.select(col("props", "e"))
+        .from_(events_scan())
+        .where(
+            and_(
+                eq(col("name", "e"), tree.add("$identify")),
+                eq(col("user_id", "e"), tree.add(user_id)),
+            )
         )
     )
     return tree, tree.finish(select)

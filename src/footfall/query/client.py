@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from footfall.errors import FootfallError, InvalidQuery
+from footfall.product import frames
 from footfall.query.v1 import parse_filters
 
 DEFAULT_METRICS = ("visitors", "visits", "pageviews", "bounce_rate", "visit_duration")
@@ -22,6 +23,8 @@ DEFAULT_METRICS = ("visitors", "visits", "pageviews", "bounce_rate", "visit_dura
 
 class _Backend(Protocol):
     def run(self, spec: dict[str, Any]) -> dict[str, Any]: ...
+    def product(self, kind: str, spec: dict[str, Any]) -> dict[str, Any]: ...
+    def user(self, site: str, person: str, limit: int, offset: int) -> dict[str, Any]: ...
     def close(self) -> None: ...
 
 
@@ -42,11 +45,25 @@ class _LocalBackend:
             self.store.migrate()
         self.catalog = Catalog(data_dir / "catalog.sqlite3")
         self.engine = QueryEngine(self.store)
+        from footfall.product.engine import ProductEngine
+
+        self.product_engine = ProductEngine(self.store)
+
+    def _tz(self, spec: dict[str, Any]) -> str:
+        site = self.catalog.get_site(str(spec.get("site_id", "")))
+        return site.timezone if site else "UTC"
 
     def run(self, spec: dict[str, Any]) -> dict[str, Any]:
-        site = self.catalog.get_site(str(spec.get("site_id", "")))
-        tz = site.timezone if site else "UTC"
-        return self.engine.query(spec, now=datetime.now(UTC), timezone=tz)
+        return self.engine.query(spec, now=datetime.now(UTC), timezone=self._tz(spec))
+
+    def product(self, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
+        run = getattr(self.product_engine, kind)
+        return run(spec, now=datetime.now(UTC), timezone=self._tz(spec))  # type: ignore[no-any-return]
+
+    def user(self, site: str, person: str, limit: int, offset: int) -> dict[str, Any]:
+        return self.product_engine.user(
+            site, person, now=datetime.now(UTC), limit=limit, offset=offset
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -64,7 +81,20 @@ class _HTTPBackend:
         )
 
     def run(self, spec: dict[str, Any]) -> dict[str, Any]:
-        response = self._http.post("/api/v2/query", json=spec)
+        return self._answer(self._http.post("/api/v2/query", json=spec))
+
+    def product(self, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
+        return self._answer(self._http.post(f"/api/v2/{kind}", json=spec))
+
+    def user(self, site: str, person: str, limit: int, offset: int) -> dict[str, Any]:
+        from urllib.parse import quote
+
+        params = {"site_id": site, "limit": limit, "offset": offset}
+        return self._answer(
+            self._http.get(f"/api/v2/users/{quote(person, safe='')}", params=params)
+        )
+
+    def _answer(self, response: Any) -> dict[str, Any]:
         if response.status_code == 400:
             path, _, message = response.json().get("error", "").partition(": ")
             raise InvalidQuery(path, message)
@@ -184,6 +214,97 @@ class Stats:
                 "pagination": {"limit": limit},
             }
         )
+
+    # product analytics (docs/product-analytics.md) -----------------------------------
+
+    def funnel(
+        self,
+        site: str,
+        steps: list[dict[str, Any]],
+        period: Any = "30d",
+        window: str = "24h",
+        order: str = "loose",
+        breakdown: str | None = None,
+        filters: Any = None,
+    ) -> pd.DataFrame:
+        """Per step: users, conversions, drop-off and median seconds from the previous step."""
+        spec: dict[str, Any] = {
+            "site_id": site,
+            "date_range": period,
+            "steps": steps,
+            "window": window,
+            "order": order,
+            "filters": _filters(filters),
+        }
+        if breakdown:
+            spec["breakdown"] = breakdown
+        return frames.funnel_frame(self._backend.product("funnel", spec))
+
+    def retention(
+        self,
+        site: str,
+        period: Any = "90d",
+        interval: str = "week",
+        first_event: dict[str, Any] | None = None,
+        return_event: dict[str, Any] | None = None,
+        filters: Any = None,
+    ) -> pd.DataFrame:
+        """Cohort table: size and the share active in each later period (columns 0, 1, 2…)."""
+        spec: dict[str, Any] = {
+            "site_id": site,
+            "date_range": period,
+            "period": interval,
+            "filters": _filters(filters),
+        }
+        if first_event:
+            spec["first_event"] = first_event
+        if return_event:
+            spec["return_event"] = return_event
+        return frames.retention_frame(self._backend.product("retention", spec))
+
+    def segmentation(
+        self,
+        site: str,
+        period: Any = "30d",
+        interval: str = "day",
+        events: list[str] | None = None,
+        breakdown: str | None = None,
+        filters: Any = None,
+        limit: int = 12,
+    ) -> pd.DataFrame:
+        """Events per bucket (long form: event, breakdown, date, total, users)."""
+        spec: dict[str, Any] = {
+            "site_id": site,
+            "date_range": period,
+            "interval": interval,
+            "events": list(events or []),
+            "limit": limit,
+            "filters": _filters(filters),
+        }
+        if breakdown:
+            spec["breakdown"] = breakdown
+        return frames.segmentation_frame(self._backend.product("segmentation", spec))
+
+    def users(
+        self,
+        site: str,
+        period: Any = "30d",
+        traits: Any = (),
+        filters: Any = None,
+        limit: int = 100,
+    ) -> pd.DataFrame:
+        spec = {
+            "site_id": site,
+            "date_range": period,
+            "traits": list(traits),
+            "filters": _filters(filters),
+            "pagination": {"limit": limit},
+        }
+        return frames.users_frame(self._backend.product("users", spec))
+
+    def user(self, site: str, person: str, limit: int = 50, offset: int = 0) -> pd.DataFrame:
+        """A person's events, newest first; `.attrs["profile"]` holds traits and identities."""
+        return frames.user_frame(self._backend.user(site, person, limit, offset))
 
     def close(self) -> None:
         self._backend.close()

@@ -139,9 +139,7 @@ def _check_regex(pattern: str, path: str) -> None:
     )
 
 
-def parse_filter(
-    value: Any, path: str, find: Callable[[str], Dimension | None] = lookup
-) -> Filter:
+def parse_filter(value: Any, path: str, find: Callable[[str], Dimension | None] = lookup) -> Filter:
     """One filter tree; `find` resolves dimension names (product analytics adds `user:`)."""
     _require(
         isinstance(value, list) and len(value) >= 2 and isinstance(value[0], str),

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "product"))
 
-import product_reference as ref  # noqa: E402
-from product_corpus import NOW, from_history, generate, histories  # noqa: E402
+import product_reference as ref
+from product_corpus import NOW, from_history, generate, histories
 
-from footfall.product.engine import ProductEngine  # noqa: E402
-from footfall.store.arrow import events_table  # noqa: E402
+from footfall.product.engine import ProductEngine
+from footfall.store.arrow import events_table
 
 SITE = "p.example"
 RANGE = ["2024-03-01", "2024-03-31"]
@@ -140,7 +140,9 @@ def test_segmentation_counts_match_reference(product, product_rows):
     result = _both(product, "segmentation", body)
     per_person = ref.product_events(product_rows, START, END)
     for entry in result["results"]:
-        people = {p for p, evs in per_person.items() if any(e["name"] == entry["event"] for e in evs)}
+        people = {
+            p for p, evs in per_person.items() if any(e["name"] == entry["event"] for e in evs)
+        }
         total = sum(e["name"] == entry["event"] for evs in per_person.values() for e in evs)
         assert entry["totals"]["total"] == total == sum(p["total"] for p in entry["series"])
         assert entry["totals"]["users"] == len(people)
@@ -208,9 +210,7 @@ def test_generated_histories_match_reference(product, history):
         assert user["traits"] == traits.get(user["id"], {})
     for order in ("loose", "strict"):
         steps = [{"page": "/pricing"}, {"event": "Signup Start"}, {"event": "Signup"}]
-        funnel = _both(
-            product, "funnel", {**body, "steps": steps, "window": "1d", "order": order}
-        )
+        funnel = _both(product, "funnel", {**body, "steps": steps, "window": "1d", "order": order})
         expected = ref.funnel(rows, steps, start, end, timedelta(days=1), order == "strict")
         assert _pairs(funnel["steps"]) == expected
     retention = _both(product, "retention", {**body, "period": "day"})

@@ -85,8 +85,16 @@ def generate(site: str = "p.example", people: int = 120, seed: int = 3) -> list[
                 )
                 if identified and not cookieless and rnd.random() < 0.2:
                     rows.append(
-                        row(site, len(rows), t, "$identify", user_id=user, distinct_id=device,
-                            props=_trait_ops(rnd), visitor_id=visitor)
+                        row(
+                            site,
+                            len(rows),
+                            t,
+                            "$identify",
+                            user_id=user,
+                            distinct_id=device,
+                            props=_trait_ops(rnd),
+                            visitor_id=visitor,
+                        )
                     )
             t += timedelta(days=rnd.choice([0, 1, 3, 8]), hours=rnd.randrange(12))
         if identified and len(devices) > 1 and rnd.random() < 0.5:
@@ -100,12 +108,23 @@ _event = st.tuples(
     st.integers(0, 3),  # person slot
     st.integers(0, 1),  # device slot
     st.integers(0, 4000),  # minutes after START
-    st.sampled_from(["pageview:/pricing", "pageview:/", "Signup Start", "Signup", "Purchase",
-                     "$identify", "$alias", "engagement"]),
+    st.sampled_from(
+        [
+            "pageview:/pricing",
+            "pageview:/",
+            "Signup Start",
+            "Signup",
+            "Purchase",
+            "$identify",
+            "$alias",
+            "engagement",
+        ]
+    ),
     st.booleans(),  # carries user_id
     st.dictionaries(
-        st.sampled_from([f"{op}:{t}" for op in ("set", "set_once", "add", "unset")
-                         for t in ("plan", "seats")]),
+        st.sampled_from(
+            [f"{op}:{t}" for op in ("set", "set_once", "add", "unset") for t in ("plan", "seats")]
+        ),
         st.sampled_from(["1", "2", "-3", "pro", "free", "2.5"]),
         max_size=3,
     ),

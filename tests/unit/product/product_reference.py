@@ -125,9 +125,12 @@ def _reaches(events: list, steps: list, window: timedelta, strict: bool) -> int:
             return
         candidates = [i + 1] if strict else range(i + 1, len(events))
         for j in candidates:
-            if j < len(events) and step_matches(steps[depth], events[j]):
-                if _ts(events[j]) - t0 <= window:
-                    search(j, depth + 1, t0)
+            if (
+                j < len(events)
+                and step_matches(steps[depth], events[j])
+                and _ts(events[j]) - t0 <= window
+            ):
+                search(j, depth + 1, t0)
 
     for i, row in enumerate(events):
         if step_matches(steps[0], row):
