@@ -128,7 +128,14 @@ def _mp(records: Any, b64: bool = False) -> dict[str, str]:
 
 def test_mixpanel_replies(http):
     event = {"event": "E", "properties": {"token": KEYS["mixpanel"], "distinct_id": "d"}}
-    assert http.post("/track/", data=_mp([event], b64=True)).text == "1"
+    browser = http.post(
+        "/track/?ip=1&_=1700000000000",
+        data=_mp([event], b64=True),
+        headers={"Origin": "https://shop.example", **BROWSER},
+    )
+    assert browser.text == "1"
+    assert browser.headers["access-control-allow-origin"] == "https://shop.example"
+    assert browser.headers["access-control-allow-credentials"] == "true"
     assert http.get("/track/", params=_mp(event, b64=True)).text == "1"
     assert http.post("/track", data={"data": "%%%"}).text == "0"
     verbose = http.post("/track?verbose=1", data={"data": "%%%"}).json()
@@ -185,6 +192,11 @@ def test_posthog_replies(http):
     assert http.post("/i/v0/e/?compression=gzip-js", content=gzip_js).status_code == 200
     assert http.post("/e/?compression=lz64", data={"data": "x"}).status_code == 400
     assert http.post("/flags/?v=2", json={}).json()["flags"] == {}
+    # /track and /engage are shared with Mixpanel: the linked token decides
+    shared = http.post("/track/", json={**event, "api_key": KEYS["posthog"]})
+    assert shared.status_code == 200 and shared.json() == {"status": 1}
+    engage = {"$token": KEYS["posthog"], "$distinct_id": "d", "$set": {"plan": "pro"}}
+    assert http.post("/engage/", json=engage).json() == {"status": 1}
     assert http.post("/decide/?v=3", json={}).status_code == 200
 
 

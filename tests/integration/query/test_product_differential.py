@@ -4,6 +4,7 @@ The product corpus goes into the session's shared stores under its own site (chD
 one data directory per process); hypothesis histories each get a fresh site id.
 """
 
+# ruff: noqa: F811  (pytest fixtures imported from product_fixtures)
 from __future__ import annotations
 
 import itertools
@@ -14,37 +15,18 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from product_fixtures import SITE, insert, product, product_rows  # noqa: F401
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "product"))
 
 import product_reference as ref
-from product_corpus import NOW, from_history, generate, histories
+from product_corpus import NOW, from_history, histories
 
 from footfall.product.engine import ProductEngine
-from footfall.store.arrow import events_table
 
-SITE = "p.example"
 RANGE = ["2024-03-01", "2024-03-31"]
 START, END = datetime(2024, 3, 1, tzinfo=UTC), datetime(2024, 4, 1, tzinfo=UTC)
 STEPS = [{"page": "/pricing"}, {"event": "Signup Start"}, {"event": "Signup"}]
-
-
-def _insert(stores: dict[str, Any], rows: list[dict[str, Any]]) -> None:
-    table = events_table(rows)
-    for store in stores.values():
-        store.insert(table, store.spool_position())
-
-
-@pytest.fixture(scope="session")
-def product_rows(stores) -> list[dict[str, Any]]:
-    rows = generate(SITE)
-    _insert(stores, rows)
-    return rows
-
-
-@pytest.fixture(scope="session")
-def product(stores, product_rows) -> dict[str, ProductEngine]:
-    return {name: ProductEngine(store) for name, store in stores.items()}
 
 
 def _both(product: dict[str, ProductEngine], method: str, *args: Any, **kw: Any) -> Any:
@@ -197,7 +179,7 @@ _sites = (f"h{n}.example" for n in itertools.count())
 def test_generated_histories_match_reference(product, history):
     site = next(_sites)
     rows = from_history(site, history)
-    _insert({n: e.store for n, e in product.items()}, rows)
+    insert({n: e.store for n, e in product.items()}, rows)
     start, end = START, END
     body = {"site_id": site, "date_range": RANGE}
     users = _both(

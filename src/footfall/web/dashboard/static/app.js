@@ -79,6 +79,12 @@ function svg(tag, attrs = {}) {
   return node;
 }
 
+// Loading state: dimmed for the eye, aria-busy for screen readers.
+function busy(node, on) {
+  node.classList.toggle('loading', on);
+  node.setAttribute('aria-busy', String(on));
+}
+
 function showError(message) {
   const box = document.getElementById('error');
   if (!box) return;
@@ -251,7 +257,7 @@ function shortLabel(label, unit) {
 
 async function renderChart(state, comparing) {
   const box = document.getElementById('chart');
-  box.classList.add('loading');
+  busy(box, true);
   const unit = state.unit;
   const extra = { include: { time_labels: true, ...(comparing ? { comparisons: { mode: state.compare } } : {}) } };
   const result = await runQuery(baseQuery(state, [state.metric], [unit ? `time:${unit}` : 'time'], extra));
@@ -264,7 +270,7 @@ async function renderChart(state, comparing) {
   const used = unit || guessUnit(labels);
   drawChart(box, labels, series, state.metric, used);
   box.setAttribute('aria-label', `${state.metric} per ${used}, ${labels.length} points`);
-  box.classList.remove('loading');
+  busy(box, false);
 }
 
 const numeric = (v) => (v && typeof v === 'object' ? Number(v.value || 0) : Number(v || 0));
@@ -332,7 +338,7 @@ function renderPanel(spec, state, onFilter) {
       if (!options.length) { body.replaceChildren(el('li', { class: 'muted empty-row', text: 'No custom properties yet: send them with footfall(name, {props: {...}}).' })); footer.replaceChildren(); return; }
       dim = select.value;
     }
-    body.classList.add('loading');
+    busy(body, true);
     try {
       const result = await runQuery(panelQuery(state, dim, 9));
       renderRows(body, result, dim, onFilter);
@@ -342,7 +348,7 @@ function renderPanel(spec, state, onFilter) {
     } catch (error) {
       body.replaceChildren(el('li', { class: 'error', text: error.message }));
     }
-    body.classList.remove('loading');
+    busy(body, false);
   }
 
   spec.tabs.forEach(([label], i) => {
@@ -402,7 +408,7 @@ function dashboard() {
     const comparing = Boolean(state.compare);
     document.getElementById('panels').replaceChildren(...PANELS.map((spec) => renderPanel(spec, state, addFilter)));
     const stats = document.getElementById('stats');
-    stats.classList.add('loading');
+    busy(stats, true);
     try {
       const topQuery = baseQuery(state, METRICS.map(([m]) => m), [], { include: { comparisons: { mode: state.compare || 'previous_period' } } });
       const [top] = await Promise.all([runQuery(topQuery), renderChart(state, comparing)]);
@@ -411,7 +417,7 @@ function dashboard() {
     } catch (error) {
       showError(error.message);
     }
-    stats.classList.remove('loading');
+    busy(stats, false);
   }
 
   render();
@@ -449,7 +455,7 @@ function details() {
     const query = panelQuery(state, dim, limit, search.value.trim());
     if (metrics) query.metrics = metrics;
     csv.href = `${API}/csv?q=${encodeURIComponent(JSON.stringify({ ...query, pagination: { limit: 10000, offset: 0 } }))}`;
-    table.classList.add('loading');
+    busy(table, true);
     try {
       const result = await runQuery(query);
       const head = el('tr', {}, el('th', { scope: 'col', text: label }), ...result.query.metrics.map((m) => el('th', { scope: 'col', class: 'num', text: m.replace(/_/g, ' ') })));
@@ -463,7 +469,7 @@ function details() {
     } catch (error) {
       showError(error.message);
     }
-    table.classList.remove('loading');
+    busy(table, false);
   }
 
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 250); });
