@@ -11,6 +11,10 @@ class SettingsError(FootfallError):
     """A setting (flag, FOOTFALL_* variable) has a value Footfall cannot use."""
 
 
+class StoreBusy(FootfallError):
+    """The embedded store is held by another process (DuckDB allows one writer)."""
+
+
 class CatalogError(FootfallError):
     """A catalog request cannot be carried out (unknown site, duplicate key, …)."""
 

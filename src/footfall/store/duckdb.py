@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from footfall.errors import StoreBusy
 from footfall.store.base import SessionRow, SpoolPosition
 from footfall.store.migrations import DUCKDB_MIGRATIONS
 
@@ -25,7 +26,16 @@ class DuckDBStore:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._con = duckdb.connect(str(path), read_only=read_only)
+        try:
+            self._con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            raise StoreBusy(
+                f"{path} is open in another process (is `footfall serve` running on this "
+                "data dir?); stop it first, or use the stats API / `footfall stats --data-dir "
+                "http://…` against the running server"
+            ) from exc
         self._con.execute("SET TimeZone = 'UTC'")
         self._write_lock = threading.Lock()
         self._local = threading.local()
