@@ -402,28 +402,41 @@ records = st.dictionaries(st.sampled_from(FIELDS), values, max_size=8)
 
 
 def shaped(record: dict[str, Any], path: str) -> Any:
-    """Wrap a random record the way `path`'s clients do, with a valid token."""
-    props = record.get("properties") if isinstance(record.get("properties"), dict) else {}
+    """A valid event of `path`'s protocol, with a valid token, that `record` partly overrides."""
+    props = record.get("properties") if isinstance(record.get("properties"), dict) else record
     if path.startswith("/v1/"):
-        return {"writeKey": KEYS["segment"], "batch": [record], **record}
+        message = {"type": "track", "event": "E", "userId": "u", "properties": props, **record}
+        return {"writeKey": KEYS["segment"], "batch": [message], **message}
     if path in ("/batch/", "/e/", "/i/v0/e/"):
-        return {"api_key": KEYS["posthog"], "batch": [record], "sent_at": record.get("sentAt")}
+        event = {"event": "E", "distinct_id": "d", "properties": props, **record}
+        return {"api_key": KEYS["posthog"], "batch": [event], "sent_at": record.get("sentAt")}
     if path in ("/track/", "/engage/", "/groups/", "/import"):
+        base = {
+            "event": "E",
+            "$distinct_id": "d",
+            "$group_key": "k",
+            "$group_id": "g",
+            "$set": props,
+            **record,
+        }
         return [
             {
-                **record,
+                **base,
                 "$token": KEYS["mixpanel"],
-                "properties": {**props, "token": KEYS["mixpanel"]},
+                "properties": {"distinct_id": "d", **props, "token": KEYS["mixpanel"]},
             }
         ]
     if path == "/api/send":
-        payload = record.get("payload") if isinstance(record.get("payload"), dict) else record
+        payload = {"url": "/x", "hostname": "example.com", "data": props, **record}
         return {
             "type": record.get("type", "event"),
             "payload": {**payload, "website": KEYS["umami"]},
         }
     if path.startswith("/com.snowplow"):
-        return {"schema": "x", "data": [{**record, "aid": KEYS["snowplow"]}]}
+        event = {"e": "pv", "url": "https://example.com/", **record, "aid": KEYS["snowplow"]}
+        return {"schema": "x", "data": [event]}
+    if "mp/collect" in path:
+        return {"client_id": "c", "events": [{"name": "e", "params": props}], **record}
     return record
 
 
@@ -462,7 +475,19 @@ def test_fuzz_never_5xx(http, route, body, ua):
         content = httpx.QueryParams({"data": encoded.decode()}).__str__().encode()
     else:
         form = _form(value)
-        form["tid"], form["aid"] = KEYS["ga"], KEYS["snowplow"]
+        form = {
+            "v": "1",
+            "t": "event",
+            "cid": "c",
+            "ec": "c",
+            "ea": "a",
+            "e": "se",
+            "se_ca": "c",
+            "se_ac": "a",
+            **form,
+            "tid": KEYS["ga"],
+            "aid": KEYS["snowplow"],
+        }
         content = str(httpx.QueryParams(form)).encode()
     if method == "GET":
         params = content.decode("latin-1")[:2000] if kind in ("form", "b64") else None

@@ -78,7 +78,11 @@ def test_sigterm_flushes_and_restart_replays_nothing_twice(tmp_path):
                 json={"n": "pageview", "u": f"https://example.com/{i}", "d": "example.com"},
             )
         assert server.stop() == 0
-    assert stored_rows(server.data_dir, "SELECT count(*) FROM events") == [(150,)]
+    # One visitor, one visit: the writer picks the visit up again after each restart.
+    assert stored_rows(
+        server.data_dir, "SELECT count(*), count(DISTINCT visitor_id), count(DISTINCT session_id) "
+        "FROM events"
+    ) == [(150, 1, 1)]
 
 
 def test_no_ip_or_user_agent_anywhere_in_the_data_dir(tmp_path):

@@ -12,6 +12,7 @@ from typing import Any
 from sqlglot import exp
 
 from footfall.product import funnel as funnels
+from footfall.product import paths as path_trees
 from footfall.product import retention as retentions
 from footfall.product import segmentation as segments
 from footfall.product import users
@@ -102,6 +103,15 @@ class ProductEngine:
         tree = self.tree(q.common, period)
         rows = self.fetch(tree, segments.compile_segmentation(tree, q, period))
         return segments.shape(q, period, rows)
+
+    # paths -------------------------------------------------------------------------------
+
+    def paths(self, body: Any, *, now: datetime, timezone: str = "UTC") -> dict[str, Any]:
+        q = path_trees.parse_paths(body)
+        period = self.period(q.common, now, timezone)
+        tree = self.tree(q.common, period)
+        rows = self.fetch(tree, path_trees.compile_paths(tree, q))
+        return {"tree": path_trees.build_tree(q, rows), "meta": {"date_range": _iso(period)}}
 
     # users -------------------------------------------------------------------------------
 

@@ -73,3 +73,19 @@ def users_frame(result: dict[str, Any]) -> pd.DataFrame:
         for user in result["results"]
     ]
     return pd.DataFrame.from_records(records)
+
+
+def paths_frame(result: dict[str, Any]) -> pd.DataFrame:
+    """One row per tree node: its depth, the path to it (labels joined by " → "), people."""
+    records: list[dict[str, Any]] = []
+
+    def walk(node: dict[str, Any], trail: list[str]) -> None:
+        for child in node["children"]:
+            path = [*trail, child["label"]]
+            records.append(
+                {"depth": len(path), "path": " → ".join(path), "people": child["people"]}
+            )
+            walk(child, path)
+
+    walk(result["tree"], [result["tree"]["label"]])
+    return pd.DataFrame.from_records(records, columns=["depth", "path", "people"])

@@ -285,6 +285,28 @@ class Stats:
             spec["breakdown"] = breakdown
         return frames.segmentation_frame(self._backend.product("segmentation", spec))
 
+    def paths(
+        self,
+        site: str,
+        start: dict[str, Any],
+        period: Any = "30d",
+        direction: str = "after",
+        depth: int = 3,
+        width: int = 5,
+        filters: Any = None,
+    ) -> pd.DataFrame:
+        """The paths tree flattened: depth, path ("/pricing → /signup → …"), people."""
+        spec = {
+            "site_id": site,
+            "date_range": period,
+            "start": start,
+            "direction": direction,
+            "depth": depth,
+            "width": width,
+            "filters": _filters(filters),
+        }
+        return frames.paths_frame(self._backend.product("paths", spec))
+
     def users(
         self,
         site: str,

@@ -1,4 +1,4 @@
-"""The product analytics API: funnels, retention, segmentation, users, saved funnels.
+"""The product analytics API: funnels, retention, segmentation, paths, users, saved funnels.
 
 Same rules as the Stats API (stats_api.py): `Authorization: Bearer <stats key>`, a key
 reads only its own site (403), a missing or unknown key is 401, a token bucket per key
@@ -140,6 +140,7 @@ def product_routes(ctx: Any) -> list[Route]:
         Route("/api/v2/funnel", endpoint(query("funnel")), methods=["POST"]),
         Route("/api/v2/retention", endpoint(query("retention")), methods=["POST"]),
         Route("/api/v2/segmentation", endpoint(query("segmentation")), methods=["POST"]),
+        Route("/api/v2/paths", endpoint(query("paths")), methods=["POST"]),
         Route("/api/v2/users", endpoint(query("users")), methods=["POST"]),
         Route("/api/v2/users/{person:path}", endpoint(user), methods=["GET"]),
         Route("/api/v2/funnels", endpoint(list_funnels), methods=["GET"]),

@@ -143,6 +143,33 @@ def test_segmentation_breakdowns_agree(product, interval):
         assert _both(product, "segmentation", body)["results"]
 
 
+@pytest.mark.parametrize(
+    ("anchor", "direction"),
+    [
+        ({"page": "/pricing"}, "after"),
+        ({"event": "Signup"}, "before"),
+        ({"page": "/docs*"}, "after"),
+    ],
+)
+def test_paths_match_reference(product, product_rows, anchor, direction):
+    body = {
+        "site_id": SITE,
+        "date_range": RANGE,
+        "start": anchor,
+        "direction": direction,
+        "depth": 3,
+        "width": 20,
+    }
+    tree = _both(product, "paths", body)["tree"]
+    expected = ref.paths(product_rows, anchor, START, END, 3, before=direction == "before")
+    assert tree["people"] == sum(expected.values())
+    firsts: dict[str, int] = {}
+    for path, people in expected.items():
+        label = path[0] or ("(end)" if direction == "after" else "(start)")
+        firsts[label] = firsts.get(label, 0) + people
+    assert {c["label"]: c["people"] for c in tree["children"]} == firsts
+
+
 def test_users_and_traits_match_reference(product, product_rows):
     body = {
         "site_id": SITE,

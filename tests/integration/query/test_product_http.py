@@ -67,6 +67,13 @@ def test_other_queries_answer(client, keys, path):
     assert response.status_code == 200, response.text
 
 
+def test_paths_over_http(client, keys):
+    body = {"site_id": SITE, "date_range": RANGE, "start": {"event": "Signup"}, "depth": 2}
+    response = client.post("/api/v2/paths", json=body, headers=auth(keys["p"]))
+    assert response.status_code == 200
+    assert response.json()["tree"]["label"] == "Signup"
+
+
 def test_auth_and_site_isolation(client, keys):
     body = {"site_id": SITE, "date_range": RANGE, "steps": STEPS}
     assert client.post("/api/v2/funnel", json=body).status_code == 401
@@ -154,5 +161,7 @@ def test_client_methods_return_frames(stores, product, catalog, keys):
     assert set(segments["event"]) == {"Signup"}
     users = stats.users(SITE, period=RANGE, traits=["plan"], limit=5)
     assert len(users) == 5
+    paths = stats.paths(SITE, {"page": "/pricing"}, period=RANGE, depth=2)
+    assert paths["depth"].max() == 2 and paths["path"].iloc[0].startswith("/pricing → ")
     timeline = stats.user(SITE, "u1", limit=3)
     assert len(timeline) <= 3 and timeline.attrs["profile"]["id"] == "u1"

@@ -233,3 +233,30 @@ def _labels(start: datetime, end: datetime, unit: str) -> list[str]:
             out.append(label)
         t += timedelta(days=1)
     return out
+
+
+def paths(
+    rows: Iterable[dict[str, Any]],
+    anchor: dict[str, Any],
+    start: datetime,
+    end: datetime,
+    depth: int,
+    before: bool = False,
+) -> dict[tuple[str, ...], int]:
+    """(label at offset 1..depth, '' past the end) → people, from each first anchor."""
+    out: dict[tuple[str, ...], int] = defaultdict(int)
+    for events in product_events(rows, start, end).values():
+        hits = [i for i, e in enumerate(events) if step_matches(anchor, e)]
+        if not hits:
+            continue
+        i = hits[0]
+        labels = []
+        for k in range(1, depth + 1):
+            j = i - k if before else i + k
+            inside = 0 <= j < len(events)
+            e = events[j] if inside else None
+            labels.append(
+                "" if e is None else e["pathname"] if e["name"] == "pageview" else e["name"]
+            )
+        out[tuple(labels)] += 1
+    return dict(out)
