@@ -6,13 +6,12 @@ it at the real Footfall server once that can serve ``/js/script.js`` and ``/api/
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from tracker_harness import CHROMIUM, CHROMIUM_ARGS, Collector, FakeCollector, Site, serve
+from tracker_harness import Collector, FakeCollector, Site, serve
 
 
 @pytest.fixture(scope="session")
@@ -44,17 +43,6 @@ def site(_site: Site, collector: Collector) -> Site:
     _site.collector_url = collector.url
     _site.tracker()
     return _site
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -47,8 +47,9 @@ def _page_handler(server_url: str) -> type[BaseHTTPRequestHandler]:
 
 
 def _query(server: ServerProcess, key: str, body: dict) -> dict:
-    response = httpx.post(f"{server.url}/api/v2/query", json=body,
-                          headers={"Authorization": f"Bearer {key}"})
+    response = httpx.post(
+        f"{server.url}/api/v2/query", json=body, headers={"Authorization": f"Bearer {key}"}
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -67,8 +68,12 @@ def test_pageviews_and_custom_event_reach_the_stats_api(tmp_path, browser):
             page.click("#next")
             page.wait_for_load_state("load")
             page.close()
-        query = {"site_id": "example.com", "date_range": "day",
-                 "metrics": ["pageviews", "events", "visitors"], "dimensions": ["event:page"]}
+        query = {
+            "site_id": "example.com",
+            "date_range": "day",
+            "metrics": ["pageviews", "events", "visitors"],
+            "dimensions": ["event:page"],
+        }
         deadline = time.monotonic() + 10
         while True:
             results = _query(server, key, query)["results"]
@@ -77,9 +82,16 @@ def test_pageviews_and_custom_event_reach_the_stats_api(tmp_path, browser):
                 break
             time.sleep(0.3)
         assert pages.get("/", [0])[0] == 1 and pages.get("/pricing", [0])[0] == 1, results
-        goals = _query(server, key, {"site_id": "example.com", "date_range": "day",
-                                     "metrics": ["events", "total_revenue"],
-                                     "dimensions": ["event:goal"]})["results"]
+        goals = _query(
+            server,
+            key,
+            {
+                "site_id": "example.com",
+                "date_range": "day",
+                "metrics": ["events", "total_revenue"],
+                "dimensions": ["event:goal"],
+            },
+        )["results"]
         purchase = next(r for r in goals if r["dimensions"] == ["Purchase"])
         assert purchase["metrics"][0] == 1
     finally:

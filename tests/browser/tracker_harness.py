@@ -25,15 +25,6 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STATIC = Path(__file__).resolve().parents[2] / "src" / "footfall" / "collector" / "static"
 SITE = Path(__file__).resolve().parent / "site"
 GIF = bytes.fromhex(

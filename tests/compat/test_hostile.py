@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -170,6 +171,9 @@ def test_mixpanel_import(http):
     body = partial.json()
     assert partial.status_code == 400 and body["num_records_imported"] == 1
     assert body["failed_records"][0]["index"] == 1
+    big = {"event": "Big", "properties": {"token": KEYS["mixpanel"], "x": "y" * 1_100_000}}
+    reply = http.post("/import", json=[big, event]).json()
+    assert reply["num_records_imported"] == 1 and reply["failed_records"][0]["index"] == 0
 
 
 # PostHog ------------------------------------------------------------------------------
@@ -191,6 +195,14 @@ def test_posthog_replies(http):
     gzip_js = gzip.compress(json.dumps([{**event, "api_key": KEYS["posthog"]}]).encode())
     assert http.post("/i/v0/e/?compression=gzip-js", content=gzip_js).status_code == 200
     assert http.post("/e/?compression=lz64", data={"data": "x"}).status_code == 400
+    big = {
+        "api_key": KEYS["posthog"],
+        "batch": [
+            {"event": "Big", "distinct_id": "d", "properties": {"x": "y" * 1_100_000}},
+            event,
+        ],
+    }
+    assert http.post("/batch/", json=big).status_code == 200  # the big event is dropped alone
     assert http.post("/flags/?v=2", json={}).json()["flags"] == {}
     # /track and /engage are shared with Mixpanel: the linked token decides
     shared = http.post("/track/", json={**event, "api_key": KEYS["posthog"]})
@@ -456,7 +468,11 @@ bodies = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=int(os.environ.get("FOOTFALL_FUZZ_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(route=st.sampled_from(PATHS), body=bodies, ua=st.sampled_from(["", CHROME_UA, "curl/8"]))
 def test_fuzz_never_5xx(http, route, body, ua):
     method, path = route

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from footfall.catalog import Catalog
-from footfall.compat import mixpanel, posthog, snowplow, umami
+from footfall.compat import ga, mixpanel, posthog, snowplow, umami
 from footfall.compat.decoding import BodyError, json_or_base64, ndjson
 from footfall.compat.hits import Origin, epoch_time, flatten, trait_props
 from footfall.compat.keys import ProtocolKeyCache
 from footfall.compat.segment import parse_segment
-from footfall.errors import CatalogError
+from footfall.errors import CatalogError, InvalidEvent
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 ORIGIN = Origin(NOW, "198.51.100.1", "Mozilla/5.0 Chrome/131.0")
@@ -172,3 +175,123 @@ def test_protocol_keys_in_the_catalog(tmp_path):
     assert catalog.unlink_protocol_key("segment", "WRITE") == 1
     cache.invalidate()
     assert cache("segment", "WRITE") is None
+
+
+# Pure parsers under random input: only the protocol's own errors may escape ---------------
+
+EXTREMES = [
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "9" * 40,
+    10**30,
+    1e308,
+    "k",
+    "$set",
+    "$identify",
+    "$create_alias",
+    "$groupidentify",
+    "$merge",
+    "pv",
+    "ue",
+    "se",
+    "tr",
+]
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(EXTREMES)
+)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=8) | st.sampled_from(EXTREMES[5:]), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
+KEYS = [
+    "type",
+    "event",
+    "userId",
+    "anonymousId",
+    "previousId",
+    "groupId",
+    "traits",
+    "properties",
+    "context",
+    "timestamp",
+    "sentAt",
+    "messageId",
+    "distinct_id",
+    "uuid",
+    "$set",
+    "$set_once",
+    "$unset",
+    "$add",
+    "$distinct_id",
+    "$group_key",
+    "$group_id",
+    "$distinct_ids",
+    "alias",
+    "$anon_distinct_id",
+    "offset",
+    "name",
+    "url",
+    "hostname",
+    "data",
+    "payload",
+    "website",
+    "e",
+    "aid",
+    "dtm",
+    "stm",
+    "ttm",
+    "ue_pr",
+    "ue_px",
+    "se_ca",
+    "se_ac",
+    "events",
+    "client_id",
+    "params",
+    "time",
+    "token",
+    "api_key",
+    "tid",
+    "cid",
+    "t",
+    "dl",
+    "ea",
+    "ec",
+    "qt",
+    "timestamp_micros",
+    "user_properties",
+]
+records = st.dictionaries(st.sampled_from(KEYS), values, max_size=10)
+ERRORS = (InvalidEvent, BodyError)
+
+
+@settings(max_examples=800, deadline=None)
+@given(record=records, inner=records)
+def test_parsers_raise_only_protocol_errors(record, inner):
+    record = {**record, "properties": {**inner, "token": "k"}} if "properties" in record else record
+    with contextlib.suppress(*ERRORS):
+        parse_segment({"batch": [record, inner], **record}, None, site_id="s", origin=ORIGIN)
+    with contextlib.suppress(*ERRORS):
+        parse_segment(record, "identify", site_id="s", origin=ORIGIN)
+    with contextlib.suppress(*ERRORS):
+        posthog.parse_posthog({"api_key": "k", "batch": [record, inner]}, {}, sites, ORIGIN)
+    for kind in ("track", "engage", "groups"):
+        mixpanel.parse_records([record, inner], kind, sites=sites, origin=ORIGIN)
+    with contextlib.suppress(*ERRORS):
+        umami.parse_umami(
+            {"type": record.get("type", "event"), "payload": inner}, site_id="s", origin=ORIGIN
+        )
+    snowplow.parse_events([{**record, "aid": "k"}, inner], sites=sites, origin=ORIGIN)
+    form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in record.items()}
+    for post in (True, False):
+        with contextlib.suppress(*ERRORS):
+            ga.parse_ua_hit({**form, "tid": "k"}, sites=sites, origin=ORIGIN, post=post)
+    ga.parse_ga4({**inner, "events": [record]}, {"measurement_id": "k"}, sites=sites, origin=ORIGIN)

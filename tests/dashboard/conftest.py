@@ -7,7 +7,6 @@ see, a site for injection payloads, an admin and a viewer of the demo site only.
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,15 +18,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 from server import ServerProcess
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP_CHROME = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/156.0.0.0 Safari/537.36"
@@ -51,13 +41,9 @@ def dash_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
     server.cli("users", "grant", VIEWER[0], DEMO, "--role", "viewer")
     server.start()
     yield server
-    process = server.process
-    assert process is not None and process.stderr is not None
-    process.terminate()
-    errors = process.stderr.read().decode()
-    process.wait(timeout=60)
-    process.stderr.close()
-    server.process = None
+    server.stop()
+    log = getattr(server, "log_path", None)
+    errors = log.read_text(errors="replace") if log and log.exists() else ""
     assert "Traceback" not in errors, errors
 
 
@@ -109,17 +95,6 @@ def send_event(server: ServerProcess, body: dict[str, Any]) -> None:
     )
     assert response.status_code == 202, response.text
     assert "x-footfall-dropped" not in response.headers, response.headers
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
