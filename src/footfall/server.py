@@ -16,6 +16,8 @@ from starlette.routing import BaseRoute
 from footfall.collector.app import CollectorApp
 from footfall.collector.script import script_routes
 from footfall.context import AppContext
+from footfall.product.automations import AutomationRunner
+from footfall.product.engine import ProductEngine
 from footfall.settings import Settings
 from footfall.web.dashboard import dashboard_routes
 from footfall.web.product_api import product_routes
@@ -44,10 +46,18 @@ def _print_setup_link(ctx: AppContext, settings: Settings) -> None:
         print(f"No account yet: create the first one at {url}", flush=True)
 
 
+def start_automations(ctx: AppContext) -> AutomationRunner:
+    """The background thread that notifies when people enter saved cohorts."""
+    runner = AutomationRunner(ProductEngine(ctx.store, ctx.catalog), ctx.catalog, ctx.clock)
+    runner.start()
+    return runner
+
+
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     ctx = AppContext(settings)
     app = build_app(ctx)
+    automations = start_automations(ctx)
     _print_setup_link(ctx, settings)
     config = uvicorn.Config(
         app,
@@ -67,5 +77,6 @@ def serve(settings: Settings) -> None:
     try:
         uvicorn.Server(config).run()
     finally:
+        automations.stop()
         ctx.close()
         log.info("stopped; every accepted event is stored")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -43,12 +44,12 @@ class FirstRunServer(ServerProcess):
     def start(self) -> FirstRunServer:
         self.log = self.data_dir.parent / "stdout.txt"
         self.data_dir.mkdir(parents=True)
-        with self.log.open("wb") as out:
+        with self.log.open("wb") as out, (self.data_dir.parent / "stderr.txt").open("wb") as err:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "footfall.cli", "serve"],
                 env=self.env,
                 stdout=out,
-                stderr=subprocess.PIPE,
+                stderr=err,
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and "setup?token=" not in self.log.read_text():
@@ -130,6 +131,15 @@ def test_dashboard_filter_range_compare_and_logout(dash_server, new_context):
 
     page.get_by_role("button", name="Total pageviews").click()
     page.wait_for_url(re.compile(r"metric=pageviews"))
+
+    first_day = (date.today() - timedelta(days=10)).isoformat()
+    last_day = (date.today() - timedelta(days=8)).isoformat()
+    page.select_option("#period", "custom")
+    page.get_by_label("From", exact=True).fill(first_day)
+    page.get_by_label("To", exact=True).fill(last_day)
+    page.wait_for_url(re.compile(f"from={first_day}&to={last_day}"))
+    _wait_loaded(page)
+    assert page.locator(".chart text.axis", has_text=last_day[5:]).count() == 1
     assert context.js_errors == []
 
     page.get_by_role("button", name="Log out").click()
@@ -291,6 +301,8 @@ def test_screenshots(dash_server, new_context, tmp_path):
     page.goto(f"{dash_server.url}/sites/{DEMO}/live")
     page.wait_for_selector("#feed tbody tr")
     page.screenshot(path=out / "live.png")
+    page.goto(f"{dash_server.url}/sites/{DEMO}/settings")
+    page.screenshot(path=out / "settings.png", full_page=True)
 
     dark = new_context(color_scheme="dark")
     page = browser_login(dark, dash_server, ADMIN)
@@ -305,5 +317,14 @@ def test_screenshots(dash_server, new_context, tmp_path):
     _wait_loaded(page)
     page.screenshot(path=out / "phone.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= 390")
-    for name in ("login", "sites", "dashboard", "details", "live", "dashboard-dark", "phone"):
+    for name in (
+        "login",
+        "sites",
+        "dashboard",
+        "details",
+        "live",
+        "settings",
+        "dashboard-dark",
+        "phone",
+    ):
         assert (out / f"{name}.png").stat().st_size > 5_000

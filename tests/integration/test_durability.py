@@ -80,8 +80,8 @@ def test_sigterm_flushes_and_restart_replays_nothing_twice(tmp_path):
         assert server.stop() == 0
     # One visitor, one visit: the writer picks the visit up again after each restart.
     assert stored_rows(
-        server.data_dir, "SELECT count(*), count(DISTINCT visitor_id), count(DISTINCT session_id) "
-        "FROM events"
+        server.data_dir,
+        "SELECT count(*), count(DISTINCT visitor_id), count(DISTINCT session_id) FROM events",
     ) == [(150, 1, 1)]
 
 

@@ -86,6 +86,13 @@ _SCHEMA = [
         body TEXT NOT NULL,
         created_at TEXT NOT NULL
     )""",
+    """CREATE TABLE IF NOT EXISTS automation_members (
+        automation_id INTEGER NOT NULL REFERENCES saved_queries(id) ON DELETE CASCADE,
+        person TEXT NOT NULL,
+        status TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (automation_id, person)
+    )""",
 ]
 
 PROTOCOLS = ("segment", "mixpanel", "posthog", "ga", "ga4", "umami", "snowplow")
@@ -358,6 +365,22 @@ class Catalog:
                 "DELETE FROM saved_queries WHERE site_id = ? AND kind = ? AND id = ?",
                 (normalize_domain(domain), kind, query_id),
             ).rowcount
+
+    def automation_members(self, automation_id: int) -> set[str]:
+        """People an automation has already handled (notified, or present at its start)."""
+        rows = self._con().execute(
+            "SELECT person FROM automation_members WHERE automation_id = ?", (automation_id,)
+        )
+        return {row[0] for row in rows}
+
+    def record_members(self, automation_id: int, people: list[str], status: str) -> None:
+        """Mark people handled, once: `notified` or `baseline` (members before it started)."""
+        now = datetime.now(UTC).isoformat()
+        with self._tx() as con:
+            con.executemany(
+                "INSERT OR IGNORE INTO automation_members VALUES (?, ?, ?, ?)",
+                [(automation_id, person, status, now) for person in people],
+            )
 
 
 def _site(row: tuple) -> Site:

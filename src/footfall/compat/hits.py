@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from footfall.errors import InvalidEvent
 from footfall.events import Hit
 from footfall.ingest.plausible import MAX_PROPS, MAX_URL, parse_props, parse_revenue
@@ -72,7 +74,7 @@ def trait_props(operations: dict[str, Any], field: str) -> dict[str, str]:
     unset: list[str] = []
     for op, traits in operations.items():
         if op == "unset":
-            names = traits if isinstance(traits, list) else list(traits or {})
+            names = traits if isinstance(traits, list) else list(obj(traits))
             unset.extend(str(n) for n in names if isinstance(n, str | int) and str(n))
         elif isinstance(traits, dict):
             flat.update({f"{op}:{k}": v for k, v in flatten(traits).items() if isinstance(k, str)})
@@ -105,6 +107,16 @@ def skew_corrected(
         return (
             received_at if timestamp is None or timestamp > received_at else received_at - MAX_PAST
         )
+
+
+def check_size(record: Any, limit: int, where: str) -> None:
+    """Per-event size limits; callers skip it when the whole body is under `limit`."""
+    try:
+        size = len(orjson.dumps(record))
+    except TypeError as exc:
+        raise InvalidEvent(where, "is not JSON-serialisable") from exc
+    if size > limit:
+        raise InvalidEvent(where, f"the event is larger than {limit} bytes")
 
 
 def text_id(value: Any) -> str:

@@ -26,6 +26,7 @@ from footfall.compat.decoding import (
 )
 from footfall.compat.hits import (
     Origin,
+    check_size,
     custom_props,
     epoch_time,
     identity_hit,
@@ -41,6 +42,7 @@ from footfall.events import Hit
 MAX_RECORDS = 2000
 TRACK_LIMIT = 10 * 1024 * 1024
 IMPORT_LIMIT = 10 * 1024 * 1024
+MAX_EVENT_BYTES = 1024 * 1024  # "under 1 MB of JSON" per event
 _OPS = {"$set": "set", "$set_once": "set_once", "$add": "add", "$unset": "unset"}
 _SKIP = ("token", "distinct_id", "time", "mp_lib", "ip", "alias")
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,100}$")
@@ -182,14 +184,22 @@ def parse_profile(record: Any, index: int, *, site_id: str, origin: Origin) -> H
 
 
 def parse_records(
-    records: list[Any], kind: str, *, sites: Any, origin: Origin, site_id: str | None = None
+    records: list[Any],
+    kind: str,
+    *,
+    sites: Any,
+    origin: Origin,
+    site_id: str | None = None,
+    sized: bool = False,
 ) -> tuple[list[Hit], list[dict[str, Any]]]:
-    """Each record on its own: a bad or unauthorised one never drops the others."""
+    """Each record on its own: a bad, oversize or unauthorised one never drops the others."""
     parse = parse_event if kind in ("track", "import") else parse_profile
     hits: list[Hit] = []
     failed: list[dict[str, Any]] = []
     for index, record in enumerate(records):
         try:
+            if sized:
+                check_size(record, MAX_EVENT_BYTES, f"[{index}]")
             site = site_id or sites("mixpanel", record_token(record))
             if site is None:
                 raise InvalidEvent(f"[{index}].token", "missing or unknown project token")
@@ -247,7 +257,8 @@ async def handle(app: Any, scope: Scope, receive: Receive, send: Send, kind: str
         await respond(send, 200, body, cors, ctype)
         return
     origin = Origin(app.ctx.clock(), app._client(scope), header(scope, b"user-agent"))
-    hits, failed = parse_records(records, kind, sites=app.protocol_keys, origin=origin)
+    sized = len(raw) > MAX_EVENT_BYTES or raw[:2] == b"\x1f\x8b"
+    hits, failed = parse_records(records, kind, sites=app.protocol_keys, origin=origin, sized=sized)
     app.ctx.counters.invalid += len(failed)
     await app.store_hits(scope, hits)
     ok = bool(hits) or not failed
@@ -267,9 +278,8 @@ async def handle_import(app: Any, scope: Scope, receive: Receive, send: Send) ->
         await respond(send, status, orjson.dumps(body), cors, b"application/json")
 
     try:
-        records, fields = decode_records(
-            await read_body(receive, IMPORT_LIMIT), query, IMPORT_LIMIT
-        )
+        raw = await read_body(receive, IMPORT_LIMIT)
+        records, fields = decode_records(raw, query, IMPORT_LIMIT)
     except BodyTooLarge:
         message = f"request body exceeds the limit of {IMPORT_LIMIT} bytes"
         await answer(413, {"code": 413, "error": message, "status": "Payload Too Large"})
@@ -296,8 +306,9 @@ async def handle_import(app: Any, scope: Scope, receive: Receive, send: Send) ->
         await answer(401, {"code": 401, "error": "Invalid credentials", "status": "Unauthorized"})
         return
     origin = Origin(app.ctx.clock(), app._client(scope), header(scope, b"user-agent"))
+    sized = len(raw) > MAX_EVENT_BYTES or raw[:2] == b"\x1f\x8b"
     hits, failed = parse_records(
-        records, "import", sites=app.protocol_keys, origin=origin, site_id=site_id
+        records, "import", sites=app.protocol_keys, origin=origin, site_id=site_id, sized=sized
     )
     app.ctx.counters.invalid += len(failed)
     await app.store_hits(scope, hits)

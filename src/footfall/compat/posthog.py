@@ -25,6 +25,7 @@ from footfall.compat.decoding import (
 from footfall.compat.hits import (
     Origin,
     app_url,
+    check_size,
     custom_props,
     identity_hit,
     obj,
@@ -41,6 +42,7 @@ from footfall.ingest.segment import parse_time
 
 BATCH_LIMIT = 20 * 1024 * 1024
 EVENT_LIMIT = 2 * 1024 * 1024
+MAX_EVENT_BYTES = 1024 * 1024  # capture's "event too big"; posthog-python stops at 900 KiB
 _TOKEN_KEYS = ("api_key", "token", "$token")
 
 
@@ -191,9 +193,11 @@ def parse_event(event: Any, index: int, *, site_id: str, origin: Origin, sent_at
 
 
 def parse_posthog(
-    payload: Any, fields: dict[str, str], keys: Any, origin: Origin
+    payload: Any, fields: dict[str, str], keys: Any, origin: Origin, *, sized: bool = False
 ) -> tuple[list[Hit], list[str], str | None]:
-    """Hits, per-event errors, and an auth error (401 text) if the token is missing or unknown."""
+    """Hits, per-event errors, and an auth error (401 text) if the token is missing or unknown.
+
+    `sized`: the body was larger than one event may be, so each event's size is checked."""
     events, envelope = events_of(payload)
     if not events:
         raise BodyError(400, "empty batch")
@@ -213,6 +217,8 @@ def parse_posthog(
     hits, errors = [], []
     for index, event in enumerate(events):
         try:
+            if sized:
+                check_size(event, MAX_EVENT_BYTES, f"batch[{index}]")
             hits.append(parse_event(event, index, site_id=site_id, origin=origin, sent_at=sent_at))
         except (InvalidEvent, OverflowError) as error:
             errors.append(str(error))
@@ -227,7 +233,10 @@ async def handle(app: Any, scope: Scope, receive: Receive, send: Send, limit: in
         raw = await read_body(receive, limit)
         payload, fields = decode_payload(raw, query_params(scope), limit)
         origin = Origin(app.ctx.clock(), app._client(scope), header(scope, b"user-agent"))
-        hits, errors, auth_error = parse_posthog(payload, fields, app.protocol_keys, origin)
+        sized = len(raw) > MAX_EVENT_BYTES or raw[:2] == b"\x1f\x8b"
+        hits, errors, auth_error = parse_posthog(
+            payload, fields, app.protocol_keys, origin, sized=sized
+        )
     except BodyTooLarge:
         await respond(send, 413, f"the body is larger than {limit} bytes".encode(), cors)
         return

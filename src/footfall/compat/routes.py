@@ -38,11 +38,9 @@ def guess_posthog(raw: bytes, query: dict[str, str], keys: Any) -> bool:
     if not records or not isinstance(records[0], dict):
         return False
     first = records[0]
-    envelope_token = next((first[k] for k in ("api_key", "token", "$token") if k in first), "")
-    if isinstance(first.get("batch"), list):
-        return True
-    token = envelope_token or posthog.token_of(first, {})
-    return bool(keys("posthog", token)) or "distinct_id" in first or "api_key" in first
+    if isinstance(first.get("batch"), list) or "distinct_id" in first or "api_key" in first:
+        return True  # Mixpanel keeps distinct_id inside properties and has no api_key
+    return bool(keys("posthog", posthog.token_of(first, {})))
 
 
 async def shared(app: Any, scope: Scope, receive: Receive, send: Send, first: str) -> None:

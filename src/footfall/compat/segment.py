@@ -17,6 +17,7 @@ from footfall.collector.batch import BodyError, bearer_or_basic_key, decode_body
 from footfall.compat.hits import (
     Origin,
     app_url,
+    check_size,
     flatten,
     identity_hit,
     obj,
@@ -65,8 +66,7 @@ def parse_segment_message(
     where = f"batch[{index}]"
     if not isinstance(message, dict):
         raise InvalidEvent(where, "must be an object")
-    if len(orjson.dumps(message)) > MAX_MESSAGE_BYTES:
-        raise InvalidEvent(where, f"must be at most {MAX_MESSAGE_BYTES} bytes of JSON")
+    check_size(message, MAX_MESSAGE_BYTES, where)
     own_sent_at = parse_time(message.get("sentAt"), f"{where}.sentAt") or sent_at
     kind = message.get("type")
     context = obj(message.get("context"))
@@ -89,7 +89,7 @@ def parse_segment_message(
         if from_browser and not hit.client_ip:
             hit.client_ip = origin.ip
         if not hit.revenue_amount and kind == "track":
-            hit.revenue_amount, hit.revenue_currency = revenue_of(message.get("properties") or {})
+            hit.revenue_amount, hit.revenue_currency = revenue_of(obj(message.get("properties")))
         return hit
     if kind not in TYPES:
         raise InvalidEvent(f"{where}.type", f"must be one of {', '.join(TYPES)}")

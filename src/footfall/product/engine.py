@@ -6,16 +6,18 @@ dialect, so DuckDB and ClickHouse compute the same answer from the same tree.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlglot import exp
 
+from footfall.errors import InvalidQuery
+from footfall.product import cohorts, users
 from footfall.product import funnel as funnels
 from footfall.product import paths as path_trees
 from footfall.product import retention as retentions
 from footfall.product import segmentation as segments
-from footfall.product import users
 from footfall.product.persons import PersonTree
 from footfall.product.spec import Common
 from footfall.query import periods
@@ -30,8 +32,9 @@ MAX_BREAKDOWN_VALUES = 25
 class ProductEngine:
     """Answers funnel, retention, segmentation, path and user queries against one store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, catalog: Any = None) -> None:
         self.store = store
+        self.catalog = catalog  # resolves saved cohorts by id
         self._stats = QueryEngine(store)
 
     def fetch(self, tree: PersonTree, select: exp.Expression) -> list[tuple]:
@@ -52,8 +55,25 @@ class ProductEngine:
                 ).first
         return periods.resolve(common.date_range, timezone, now, earliest=earliest)
 
-    def tree(self, common: Common, period: Period) -> PersonTree:
-        return PersonTree(common.site_id, period.start, period.end, common.traits)
+    def tree(self, common: Common, period: Period, now: datetime) -> PersonTree:
+        tree = PersonTree(common.site_id, period.start, period.end, common.traits)
+        if common.cohort is not None:
+            cohorts.attach(tree, self.cohort_of(common.site_id, common.cohort), now)
+        return tree
+
+    def cohort_of(self, site_id: str, ref: Any, path: str = "cohort") -> cohorts.Cohort:
+        """An inline cohort as is; a saved one's definition from the catalog."""
+        if isinstance(ref, cohorts.Cohort):
+            return ref
+        found = None
+        if self.catalog is not None:
+            found = next(
+                (b for i, _n, b, _c in self.catalog.saved_queries(site_id, "cohort") if i == ref),
+                None,
+            )
+        if found is None:
+            raise InvalidQuery(path, f"no saved cohort {ref} for this site")
+        return cohorts.parse_cohort(json.loads(found), path)
 
     # funnels ---------------------------------------------------------------------------
 
@@ -66,18 +86,18 @@ class ProductEngine:
         period = self.period(q.common, now, timezone)
         meta = {"date_range": _iso(period), "window_seconds": q.window_s, "order": q.order}
         if q.people is not None:
-            tree = self.tree(q.common, period)
+            tree = self.tree(q.common, period, now)
             rows = self.fetch(tree, funnels.compile_people(tree, q))
             people = {"step": q.people.step, "status": q.people.status}
             return {"people": [r[0] for r in rows], "meta": {**meta, **people}}
-        tree = self.tree(q.common, period)
+        tree = self.tree(q.common, period, now)
         overall = funnels.shape(q, self.fetch(tree, funnels.compile_funnel(tree, q, False)))
         result: dict[str, Any] = {
             "steps": overall.get("", funnels.steps_report(q, {})),
             "meta": meta,
         }
         if q.common.breakdown is not None:
-            tree = self.tree(q.common, period)
+            tree = self.tree(q.common, period, now)
             groups = funnels.shape(q, self.fetch(tree, funnels.compile_funnel(tree, q, True)))
             ranked = sorted(groups.items(), key=lambda kv: (-kv[1][0]["users"], kv[0]))
             result["breakdown"] = [
@@ -91,7 +111,7 @@ class ProductEngine:
     def retention(self, body: Any, *, now: datetime, timezone: str = "UTC") -> dict[str, Any]:
         q = retentions.parse_retention(body)
         period = self.period(q.common, now, timezone)
-        tree = self.tree(q.common, period)
+        tree = self.tree(q.common, period, now)
         rows = self.fetch(tree, retentions.compile_retention(tree, q, period))
         return retentions.shape(q, period, rows)
 
@@ -100,7 +120,7 @@ class ProductEngine:
     def segmentation(self, body: Any, *, now: datetime, timezone: str = "UTC") -> dict[str, Any]:
         q = segments.parse_segmentation(body)
         period = self.period(q.common, now, timezone)
-        tree = self.tree(q.common, period)
+        tree = self.tree(q.common, period, now)
         rows = self.fetch(tree, segments.compile_segmentation(tree, q, period))
         return segments.shape(q, period, rows)
 
@@ -109,17 +129,45 @@ class ProductEngine:
     def paths(self, body: Any, *, now: datetime, timezone: str = "UTC") -> dict[str, Any]:
         q = path_trees.parse_paths(body)
         period = self.period(q.common, now, timezone)
-        tree = self.tree(q.common, period)
+        tree = self.tree(q.common, period, now)
         rows = self.fetch(tree, path_trees.compile_paths(tree, q))
         return {"tree": path_trees.build_tree(q, rows), "meta": {"date_range": _iso(period)}}
+
+    # cohorts -----------------------------------------------------------------------------
+
+    def cohort_members(
+        self, site_id: str, ref: Any, *, now: datetime, limit: int = 100, offset: int = 0
+    ) -> dict[str, Any]:
+        cohort = self.cohort_of(site_id, ref)
+        tree = PersonTree(site_id, now, now)
+        rows = self.fetch(tree, cohorts.members_select(tree, cohort, now, limit, offset))
+        total = int(rows[0][1]) if rows else self.cohort_size(site_id, cohort, at=now)
+        return {"people": [r[0] for r in rows], "total": total, "limit": limit, "offset": offset}
+
+    def cohort_size(self, site_id: str, ref: Any, *, at: datetime) -> int:
+        cohort = self.cohort_of(site_id, ref)
+        tree = PersonTree(site_id, at, at)
+        rows = self.fetch(tree, cohorts.size_select(tree, cohort, at))
+        return int(rows[0][0]) if rows else 0
+
+    def cohort_sizes(
+        self, site_id: str, ref: Any, *, now: datetime, interval: str = "week", points: int = 8
+    ) -> list[dict[str, Any]]:
+        """The cohort's size at the end of each of the last `points` days or weeks."""
+        step = timedelta(days=7 if interval == "week" else 1)
+        day_end = datetime.combine(now.date(), datetime.min.time(), tzinfo=UTC) + timedelta(days=1)
+        ends = [min(now, day_end - step * i) for i in reversed(range(points))]
+        return [
+            {"at": at.isoformat(), "size": self.cohort_size(site_id, ref, at=at)} for at in ends
+        ]
 
     # users -------------------------------------------------------------------------------
 
     def users(self, body: Any, *, now: datetime, timezone: str = "UTC") -> dict[str, Any]:
         q = users.parse_users(body)
         period = self.period(q.common, now, timezone)
-        tree, select = users.users_tree(q, period.start, period.end)
-        rows = self.fetch(tree, select)
+        tree = self.tree(q.common, period, now)
+        rows = self.fetch(tree, users.users_tree(tree, q))
         return {
             "results": users.shape_users(q, rows),
             "meta": {"date_range": _iso(period), "limit": q.limit, "offset": q.offset},

@@ -83,7 +83,7 @@ def paths_frame(result: dict[str, Any]) -> pd.DataFrame:
         for child in node["children"]:
             path = [*trail, child["label"]]
             records.append(
-                {"depth": len(path), "path": " → ".join(path), "people": child["people"]}
+                {"depth": len(path) - 1, "path": " → ".join(path), "people": child["people"]}
             )
             walk(child, path)
 

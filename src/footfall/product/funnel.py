@@ -107,12 +107,12 @@ def parse_funnel(body: Any) -> FunnelQuery:
         raw = body["people"]
         require(isinstance(raw, dict), "people", 'expected {"step": n, "status": ...}')
         check_keys(raw, ("step", "status", "limit", "offset"), "people")
-        step = positive_int(raw, "step", 1, len(steps))
+        step = positive_int(raw, "step", 1, len(steps), "people")
         status = choice(raw, "status", ("dropped", "converted"), "dropped")
         require(status != "dropped" or step >= 2, "people.step", "nobody drops off at step 1")
         offset = raw.get("offset", 0)
         require(isinstance(offset, int) and offset >= 0, "people.offset", "expected >= 0")
-        people = People(step, status, positive_int(raw, "limit", 100, 10_000), offset)
+        people = People(step, status, positive_int(raw, "limit", 100, 10_000, "people"), offset)
     return FunnelQuery(common, steps, window_s, order, people)
 
 
@@ -121,7 +121,7 @@ def page_regex(pattern: str) -> str:
     return "^" + ".*".join(re.escape(part) for part in pattern.split("*")) + "$"
 
 
-def _matches(tree: PersonTree, step: Step) -> exp.Expression:
+def step_matches(tree: PersonTree, step: Step) -> exp.Expression:
     if step.page is not None:
         path = col("pathname", "p")
         on_page = (
@@ -139,76 +139,71 @@ def _matches(tree: PersonTree, step: Step) -> exp.Expression:
             ),
         )
     assert cond is not None
-    return exp.If(this=cond, true=lit(1), false=lit(0))
-
-
-def _after(a: str, f: str) -> exp.Expression:
-    later = exp.GT(this=col("ts", f), expression=col("tp", a))
-    tie = and_(eq(col("ts", f), col("tp", a)), exp.GT(this=col("id", f), expression=col("ip", a)))
-    return exp.paren(exp.or_(later, tie), copy=False)
+    return cond
 
 
 def _attempt_ctes(tree: PersonTree, q: FunnelQuery, breakdown: bool) -> list[str]:
-    """CTE names of attempts reaching step 1..n (one row per attempt)."""
+    """CTE names of attempts reaching step 1..n (one row per attempt).
+
+    Events get `sq`, their rank in the person's (timestamp, event_id) order, so attempts
+    compare and pick integers: loose order takes the smallest later `sq` that matches,
+    strict order exactly `sq + 1` (ranked over every event, not only step events).
+    """
     strict = q.order == "strict"
     pev = tree.events()
-    marks = [_matches(tree, s).as_(f"m{i}") for i, s in enumerate(q.steps)]
-    cols = [col("person", "p"), col("timestamp", "p").as_("ts"), col("event_id", "p").as_("id")]
-    if strict:
-        cols.append(window(exp.RowNumber(), "person", ("timestamp", "event_id")).as_("rn"))
+    marks = [step_matches(tree, s).as_(f"m{i}") for i, s in enumerate(q.steps)]
     b = tree.dim_sql(q.common.breakdown) if breakdown and q.common.breakdown else lit("")
-    fe = exp.select(*cols, b.as_("b"), *marks).from_(exp.to_table(pev).as_("p"))
-    fe = fe.where(tree.where(q.common.filters), copy=False)
-    fe_name = tree.cte("ff_fe", fe)
-    if not strict:
-        # Loose order only ever looks at step events: keep them alone.
-        any_step = exp.or_(*(eq(col(f"m{i}"), lit(1)) for i in range(len(q.steps))))
-        fe_name = tree.cte("ff_fs", exp.select(exp.Star()).from_(fe_name).where(any_step))
-    keep = ["person", "t1", "i1", "b"]
+    fe = exp.select(col("person", "p"), col("timestamp", "p").as_("ts"), b.as_("b"), *marks).from_(
+        exp.to_table(pev).as_("p")
+    )
+    if strict:
+        fe = fe.select(window(exp.RowNumber(), "person", ("timestamp", "event_id")).as_("sq"))
+        fe = fe.where(tree.where(q.common.filters), copy=False)
+        fe_name = tree.cte("ff_fe", fe)
+    else:
+        # Loose order only ever looks at step events: keep them alone, then rank them.
+        fe = fe.select(col("event_id", "p").as_("id"))
+        any_step = exp.paren(exp.or_(*(step_matches(tree, s) for s in q.steps)), copy=False)
+        fe = fe.where(and_(tree.where(q.common.filters), any_step), copy=False)
+        ranked = exp.select(exp.Star(), window(exp.RowNumber(), "person", ("ts", "id")).as_("sq"))
+        fe_name = tree.cte("ff_fs", ranked.from_(tree.cte("ff_fe", fe)))
+    keep = ["person", "s1", "t1", "b"]
     first = exp.select(
         col("person"),
+        col("sq").as_("s1"),
         col("ts").as_("t1"),
-        col("id").as_("i1"),
         col("b"),
+        col("sq").as_("sp"),
         col("ts").as_("tp"),
-        col("id").as_("ip"),
         lit(0).as_("d"),
-        *([col("rn").as_("rp")] if strict else []),
     )
-    names = [tree.cte("ff_a0", first.from_(fe_name).where(eq(col("m0"), lit(1))))]
+    names = [tree.cte("ff_a0", first.from_(fe_name).where(col("m0")))]
     window_ms = tree.add(q.window_s * 1000, "Int64")
+    a, f = "a", "f"
     for k in range(1, len(q.steps)):
-        a, f = "a", "f"
         within = exp.LTE(
             this=exp.Sub(this=EpochMs(this=col("ts", f)), expression=EpochMs(this=col("t1", a))),
             expression=window_ms.copy(),
         )
-        on = eq(col("person", f), col("person", a))
+        on: exp.Expr = eq(col("person", f), col("person", a))
         if strict:
-            next_row = exp.Add(this=col("rp", a), expression=lit(1))
-            on = and_(on, eq(col("rn", f), next_row))  # type: ignore[assignment]
-            cond = and_(eq(col(f"m{k}", f), lit(1)), within)
-            picked = [
-                col("ts", f).as_("tp"),
-                col("id", f).as_("ip"),
-                col("rn", f).as_("rp"),
-                exp.Sub(this=EpochMs(this=col("ts", f)), expression=EpochMs(this=col("tp", a))).as_(
-                    "d"
-                ),
-            ]
-            select = exp.select(*(col(c, a) for c in keep), *picked)
+            next_row = exp.Add(this=col("sp", a), expression=lit(1))
+            on = exp.and_(on, eq(col("sq", f), next_row))
+            picked = [col("sq", f).as_("sp"), col("ts", f).as_("tp")]
+            gap = exp.Sub(this=EpochMs(this=col("ts", f)), expression=EpochMs(this=col("tp", a)))
+            select = exp.select(*(col(c, a) for c in keep), *picked, gap.as_("d"))
+            cond = and_(col(f"m{k}", f), within)
         else:
-            cond = and_(eq(col(f"m{k}", f), lit(1)), _after(a, f), within)
-            key = exp.Tuple(expressions=[col("ts", f), col("id", f)])
             first_ts = exp.Min(this=col("ts", f))
+            gap = exp.Sub(this=EpochMs(this=first_ts.copy()), expression=EpochMs(this=col("tp", a)))
             select = exp.select(
                 *(col(c, a) for c in keep),
+                exp.Min(this=col("sq", f)).as_("sp"),
                 first_ts.as_("tp"),
-                ArgFirst(this=col("id", f), key=key).as_("ip"),
-                exp.Sub(
-                    this=EpochMs(this=first_ts.copy()), expression=EpochMs(this=col("tp", a))
-                ).as_("d"),
+                gap.as_("d"),
             ).group_by(*(col(c, a) for c in (*keep, "tp")))
+            later = exp.GT(this=col("sq", f), expression=col("sp", a))
+            cond = and_(col(f"m{k}", f), later, within)
         select = (
             select.from_(exp.to_table(names[-1]).as_(a))
             .join(exp.to_table(fe_name).as_(f), on=on)
@@ -218,43 +213,43 @@ def _attempt_ctes(tree: PersonTree, q: FunnelQuery, breakdown: bool) -> list[str
     return names
 
 
-def _per_person(name: str, k: int) -> exp.Select:
-    key = exp.Tuple(expressions=[col("t1"), col("i1")])
-    return (
-        exp.select(
-            col("person"),
-            lit(k).as_("k"),
-            ArgFirst(this=col("d"), key=key).as_("d"),
-            ArgFirst(this=col("b"), key=key.copy()).as_("b"),
-        )
-        .from_(name)
-        .group_by(col("person"))
+def _per_person(name: str, k: int, breakdown: bool) -> exp.Select:
+    """A person reaching step k, with the time to it from their first attempt reaching it."""
+    select = exp.select(col("person"), lit(k).as_("k"))
+    select = select.select(
+        ArgFirst(this=col("d"), key=col("s1")).as_("d") if k else lit(0).as_("d")
     )
+    if breakdown:
+        select = select.select(ArgFirst(this=col("b"), key=col("s1")).as_("b"))
+    return select.from_(name).group_by(col("person"))
 
 
 def compile_funnel(tree: PersonTree, q: FunnelQuery, breakdown: bool) -> exp.Select:
     """Rows (b, k, users, median_ms): per breakdown value and step index k (0-based)."""
     names = _attempt_ctes(tree, q, breakdown)
-    reached = [tree.cte(f"ff_r{k}", _per_person(n, k)) for k, n in enumerate(names)]
-    # A person's breakdown value is that of their first attempt (step 1).
+    reached = [tree.cte(f"ff_r{k}", _per_person(n, k, breakdown)) for k, n in enumerate(names)]
     union: exp.Expression = exp.select(col("person"), col("k"), col("d")).from_(reached[0])
     for name in reached[1:]:
         union = exp.union(
             union, exp.select(col("person"), col("k"), col("d")).from_(name), distinct=False
         )
     steps = tree.cte("ff_steps", union)
-    select = (
-        exp.select(
-            col("b", "r"),
-            col("k", "s"),
-            exp.Count(this=exp.Star()).as_("users"),
-            LowerMedian(this=col("d", "s")).as_("median_ms"),
+    value = col("b", "r") if breakdown else lit("").as_("b")
+    select = exp.select(
+        value,
+        col("k", "s"),
+        exp.Count(this=exp.Star()).as_("users"),
+        LowerMedian(this=col("d", "s")).as_("median_ms"),
+    ).from_(exp.to_table(steps).as_("s"))
+    if breakdown:
+        # A person's breakdown value is that of their first attempt (step 1).
+        on = eq(col("person", "r"), col("person", "s"))
+        select = select.join(exp.to_table(reached[0]).as_("r"), on=on)
+        select = select.group_by(col("b", "r"), col("k", "s")).order_by(
+            col("b", "r"), col("k", "s")
         )
-        .from_(exp.to_table(steps).as_("s"))
-        .join(exp.to_table(reached[0]).as_("r"), on=eq(col("person", "r"), col("person", "s")))
-        .group_by(col("b", "r"), col("k", "s"))
-        .order_by(col("b", "r"), col("k", "s"))
-    )
+    else:
+        select = select.group_by(col("k", "s")).order_by(col("k", "s"))
     return tree.finish(select)
 
 

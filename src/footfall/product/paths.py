@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from footfall.product.funnel import Step, _matches, parse_step
+from footfall.product.funnel import Step, parse_step, step_matches
 from footfall.product.persons import PersonTree, window
 from footfall.product.spec import Common, choice, parse_common, positive_int, require
 from footfall.query.sqltree import col, eq, lit
@@ -59,7 +59,7 @@ def compile_paths(tree: PersonTree, q: PathsQuery) -> exp.Select:
         exp.select(
             col("person", "p"),
             label.as_("label"),
-            eq(_matches(tree, q.anchor), lit(1)).as_("hit"),
+            step_matches(tree, q.anchor).as_("hit"),
             window(exp.RowNumber(), "person", ("timestamp", "event_id")).as_("rn"),
         )
         .from_(exp.to_table(pev).as_("p"))

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from footfall.product.funnel import Step, _matches, parse_step
+from footfall.product.funnel import Step, parse_step, step_matches
 from footfall.product.persons import EPOCH, PersonTree
 from footfall.product.spec import Common, choice, parse_common
 from footfall.query import periods
@@ -33,7 +33,7 @@ class RetentionQuery:
 
 
 def parse_retention(body: Any) -> RetentionQuery:
-    common = parse_common(body, ("period", "first_event", "return_event"), default_range="90d")
+    common = parse_common(body, ("period", "first_event", "return_event"), default_range="91d")
     unit = choice(body, "period", UNITS, "week")
     first = parse_step(body["first_event"], "first_event") if body.get("first_event") else None
     back = parse_step(body["return_event"], "return_event") if body.get("return_event") else None
@@ -50,7 +50,7 @@ def compile_retention(tree: PersonTree, q: RetentionQuery, period: Period) -> ex
         return LocalBucket(this=value, unit=q.unit, tz=tz.copy())
 
     def matching(step: Step | None) -> exp.Expression | None:
-        return None if step is None else eq(_matches(tree, step), lit(1))
+        return None if step is None else step_matches(tree, step)
 
     first_ts = exp.Min(this=col("timestamp", "p"))
     first = (
@@ -97,7 +97,7 @@ def shape(q: RetentionQuery, period: Period, rows: list[tuple]) -> dict[str, Any
             sizes[c] = int(n)
         elif c in index and str(a) in index and index[str(a)] >= index[c]:
             counts.setdefault(c, {})[index[str(a)] - index[c]] = int(n)
-    cohorts = []
+    cohorts: list[dict[str, Any]] = []
     for label in labels:
         if label not in sizes:
             continue

@@ -113,6 +113,7 @@ class Common:
     date_range: str | tuple[str, str]
     filters: tuple[Filter, ...] = ()
     breakdown: Dimension | None = None
+    cohort: Any = None  # a saved cohort's id, or an inline cohorts.Cohort
 
     @property
     def traits(self) -> list[str]:
@@ -123,7 +124,7 @@ class Common:
         return keys
 
 
-COMMON_KEYS = ("site_id", "date_range", "filters", "breakdown")
+COMMON_KEYS = ("site_id", "date_range", "filters", "breakdown", "cohort")
 
 
 def parse_common(body: Any, allowed: tuple[str, ...], default_range: str = "30d") -> Common:
@@ -136,14 +137,23 @@ def parse_common(body: Any, allowed: tuple[str, ...], default_range: str = "30d"
     breakdown = None
     if body.get("breakdown") is not None:
         breakdown = parse_dimension(body["breakdown"], "breakdown")
-    return Common(site, date_range, filters, breakdown)
+    cohort: Any = None
+    raw = body.get("cohort")
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        cohort = raw
+    elif raw is not None:
+        from footfall.product.cohorts import parse_cohort
+
+        require(isinstance(raw, dict), "cohort", "expected a saved cohort's id or a definition")
+        cohort = parse_cohort(raw)
+    return Common(site, date_range, filters, breakdown, cohort)
 
 
-def positive_int(body: dict[str, Any], key: str, default: int, high: int) -> int:
+def positive_int(body: dict[str, Any], key: str, default: int, high: int, where: str = "") -> int:
     value = body.get(key, default)
     require(
         isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= high,
-        key,
+        f"{where}.{key}" if where else key,
         f"expected an integer from 1 to {high}",
     )
     return int(value)

@@ -19,7 +19,7 @@ from footfall.product.persons import EPOCH, PersonTree, events_scan
 from footfall.product.spec import Common, check_keys, parse_common, require
 from footfall.query.sqltree import and_, col, eq, lit
 
-MAX_PAGE = 1000
+MAX_PAGE = 10_000
 MAX_TRAITS = 20
 
 
@@ -60,10 +60,11 @@ def parse_users(body: Any) -> UsersQuery:
     return UsersQuery(common, tuple(dict.fromkeys(traits)), limit, offset)
 
 
-def users_tree(q: UsersQuery, start: datetime, end: datetime) -> tuple[PersonTree, exp.Select]:
+def users_tree(tree: PersonTree, q: UsersQuery) -> exp.Select:
     """People active in the range, most recently seen first, with the chosen traits."""
-    keys = list(dict.fromkeys([*q.common.traits, *q.traits]))
-    tree = PersonTree(q.common.site_id, start, end, keys)
+    for key in q.traits:
+        if key not in tree.traits:
+            tree.traits.append(key)
     pev = tree.events()
     select = (
         exp.select(
@@ -83,7 +84,7 @@ def users_tree(q: UsersQuery, start: datetime, end: datetime) -> tuple[PersonTre
         .limit(q.limit)
         .offset(q.offset)
     )
-    return tree, tree.finish(select)
+    return tree.finish(select)
 
 
 def shape_users(q: UsersQuery, rows: list[tuple]) -> list[dict[str, Any]]:

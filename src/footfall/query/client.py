@@ -47,7 +47,7 @@ class _LocalBackend:
         self.engine = QueryEngine(self.store)
         from footfall.product.engine import ProductEngine
 
-        self.product_engine = ProductEngine(self.store)
+        self.product_engine = ProductEngine(self.store, self.catalog)
 
     def _tz(self, spec: dict[str, Any]) -> str:
         site = self.catalog.get_site(str(spec.get("site_id", "")))
@@ -57,8 +57,17 @@ class _LocalBackend:
         return self.engine.query(spec, now=datetime.now(UTC), timezone=self._tz(spec))
 
     def product(self, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        if kind == "cohort":
+            from footfall.product.cohorts import parse_cohort
+
+            ref = spec["cohort"]
+            cohort = ref if isinstance(ref, int) else parse_cohort(ref)
+            limit = int(spec.get("pagination", {}).get("limit", 10_000))
+            site = str(spec["site_id"])
+            return self.product_engine.cohort_members(site, cohort, now=now, limit=limit)
         run = getattr(self.product_engine, kind)
-        return run(spec, now=datetime.now(UTC), timezone=self._tz(spec))  # type: ignore[no-any-return]
+        return run(spec, now=now, timezone=self._tz(spec))  # type: ignore[no-any-return]
 
     def user(self, site: str, person: str, limit: int, offset: int) -> dict[str, Any]:
         return self.product_engine.user(
@@ -243,7 +252,7 @@ class Stats:
     def retention(
         self,
         site: str,
-        period: Any = "90d",
+        period: Any = "91d",
         interval: str = "week",
         first_event: dict[str, Any] | None = None,
         return_event: dict[str, Any] | None = None,
@@ -323,6 +332,14 @@ class Stats:
             "pagination": {"limit": limit},
         }
         return frames.users_frame(self._backend.product("users", spec))
+
+    def cohort(self, site: str, cohort: int | dict[str, Any], limit: int = 10_000) -> pd.DataFrame:
+        """Members of a saved cohort (by id) or of a definition, as of now."""
+        spec = {"site_id": site, "cohort": cohort, "pagination": {"limit": limit}}
+        result = self._backend.product("cohort", spec)
+        frame = pd.DataFrame({"person": result["people"]})
+        frame.attrs["total"] = result["total"]
+        return frame
 
     def user(self, site: str, person: str, limit: int = 50, offset: int = 0) -> pd.DataFrame:
         """A person's events, newest first; `.attrs["profile"]` holds traits and identities."""

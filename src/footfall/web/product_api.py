@@ -1,4 +1,4 @@
-"""The product analytics API: funnels, retention, segmentation, paths, users, saved funnels.
+"""The product API: funnels, retention, segmentation, paths, users, saved funnels, cohorts.
 
 Same rules as the Stats API (stats_api.py): `Authorization: Bearer <stats key>`, a key
 reads only its own site (403), a missing or unknown key is 401, a token bucket per key
@@ -21,6 +21,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from footfall.errors import InvalidQuery
+from footfall.product.automations import parse_automation
+from footfall.product.cohorts import parse_cohort
 from footfall.product.engine import ProductEngine
 from footfall.product.funnel import parse_funnel
 from footfall.product.users import page
@@ -32,7 +34,7 @@ Handler = Callable[[Request], Awaitable[Any]]
 def product_routes(ctx: Any) -> list[Route]:
     from footfall.web.ratelimit import TokenBuckets
 
-    engine = ProductEngine(ctx.store)
+    engine = ProductEngine(ctx.store, ctx.catalog)
     buckets = TokenBuckets(_rate_limit(ctx))
 
     def authorize(request: Request, site_id: Any) -> str:
@@ -101,40 +103,107 @@ def product_routes(ctx: Any) -> list[Route]:
             offset=offset,
         )
 
-    async def list_funnels(request: Request) -> Any:
-        site = authorize(request, request.query_params.get("site_id"))
-        rows = ctx.catalog.saved_queries(site, "funnel")
-        return {
-            "results": [
-                {"id": i, "name": name, "funnel": json.loads(body), "created_at": created}
-                for i, name, body, created in rows
-            ]
-        }
+    def saved(kind: str, check: Callable[[dict[str, Any]], Any]) -> tuple[Handler, ...]:
+        """List, save and delete handlers for saved `kind` queries (funnel, cohort)."""
 
-    async def save_funnel(request: Request) -> Any:
-        body, site = await body_of(request)
-        name, funnel = body.get("name"), body.get("funnel")
-        if not isinstance(name, str) or not name.strip() or len(name) > 200:
-            raise InvalidQuery("name", "expected a name (1 to 200 characters)")
-        if not isinstance(funnel, dict):
-            raise InvalidQuery("funnel", "expected the funnel query object")
-        funnel = {**funnel, "site_id": site}
-        try:
-            parse_funnel(funnel)
-        except InvalidQuery as exc:
-            raise InvalidQuery(f"funnel.{exc.path}", exc.message) from None
-        saved = ctx.catalog.save_query(site, "funnel", name.strip(), json.dumps(funnel))
-        return JSONResponse({"id": saved, "name": name.strip(), "funnel": funnel}, 201)
+        async def listing(request: Request) -> Any:
+            site = authorize(request, request.query_params.get("site_id"))
+            rows = ctx.catalog.saved_queries(site, kind)
+            return {
+                "results": [
+                    {
+                        "id": i,
+                        "name": name,
+                        kind: _redacted(json.loads(body)),
+                        "created_at": created,
+                    }
+                    for i, name, body, created in rows
+                ]
+            }
 
-    async def delete_funnel(request: Request) -> Any:
-        site = authorize(request, request.query_params.get("site_id"))
+        async def save(request: Request) -> Any:
+            body, site = await body_of(request)
+            name, value = body.get("name"), body.get(kind)
+            if not isinstance(name, str) or not name.strip() or len(name) > 200:
+                raise InvalidQuery("name", "expected a name (1 to 200 characters)")
+            if not isinstance(value, dict):
+                raise InvalidQuery(kind, f"expected the {kind} object")
+            try:
+                value = check({**value, "site_id": site} if kind == "funnel" else value)
+            except InvalidQuery as exc:
+                if exc.path.startswith(kind):
+                    raise
+                raise InvalidQuery(f"{kind}.{exc.path}", exc.message) from None
+            saved_id = ctx.catalog.save_query(site, kind, name.strip(), json.dumps(value))
+            answer = {"id": saved_id, "name": name.strip(), kind: _redacted(value)}
+            return JSONResponse(answer, 201)
+
+        async def delete(request: Request) -> Any:
+            site = authorize(request, request.query_params.get("site_id"))
+            if not ctx.catalog.delete_saved_query(site, kind, saved_id_of(request)):
+                raise _ApiError(404, f"No such saved {kind}.")
+            return Response(status_code=204)
+
+        return listing, save, delete
+
+    def saved_id_of(request: Request) -> int:
         try:
-            funnel_id = int(request.path_params["funnel_id"])
+            return int(request.path_params["saved_id"])
         except ValueError:
-            raise _ApiError(404, "No such saved funnel.") from None
-        if not ctx.catalog.delete_saved_query(site, "funnel", funnel_id):
-            raise _ApiError(404, "No such saved funnel.")
-        return Response(status_code=204)
+            raise _ApiError(404, "No such saved query.") from None
+
+    def check_funnel(value: dict[str, Any]) -> dict[str, Any]:
+        parse_funnel(value)
+        return value
+
+    def check_cohort(value: dict[str, Any]) -> dict[str, Any]:
+        parse_cohort(value, "cohort")
+        return value
+
+    async def members(request: Request) -> Any:
+        body, site = await body_of(request)
+        ref = body.get("cohort")
+        cohort = ref if isinstance(ref, int) and not isinstance(ref, bool) else parse_cohort(ref)
+        limit, offset = page(body.get("pagination") or {}, default=100)
+        return await run_in_threadpool(
+            engine.cohort_members, site, cohort, now=ctx.clock(), limit=limit, offset=offset
+        )
+
+    async def members_csv(request: Request) -> Any:
+        site = authorize(request, request.query_params.get("site_id"))
+        found = await run_in_threadpool(
+            engine.cohort_members, site, saved_id_of(request), now=ctx.clock(), limit=1_000_000
+        )
+        text = "person\n" + "".join(_csv_cell(p) + "\n" for p in found["people"])
+        headers = {"Content-Disposition": 'attachment; filename="cohort.csv"'}
+        return Response(text, media_type="text/csv", headers=headers)
+
+    async def sizes(request: Request) -> Any:
+        args = request.query_params
+        site = authorize(request, args.get("site_id"))
+        interval = args.get("interval", "week")
+        if interval not in ("day", "week"):
+            raise InvalidQuery("interval", "expected day or week")
+        points = int(args["points"]) if args.get("points", "").isdigit() else 8
+        if not 1 <= points <= 60:
+            raise InvalidQuery("points", "expected 1 to 60")
+        result = await run_in_threadpool(
+            engine.cohort_sizes,
+            site,
+            saved_id_of(request),
+            now=ctx.clock(),
+            interval=interval,
+            points=points,
+        )
+        return {"results": result}
+
+    def check_automation(value: dict[str, Any]) -> dict[str, Any]:
+        parse_automation(value)
+        return value
+
+    list_funnels, save_funnel, delete_funnel = saved("funnel", check_funnel)
+    list_autos, save_auto, delete_auto = saved("automation", check_automation)
+    list_cohorts, save_cohort, delete_cohort = saved("cohort", check_cohort)
 
     return [
         Route("/api/v2/funnel", endpoint(query("funnel")), methods=["POST"]),
@@ -145,5 +214,33 @@ def product_routes(ctx: Any) -> list[Route]:
         Route("/api/v2/users/{person:path}", endpoint(user), methods=["GET"]),
         Route("/api/v2/funnels", endpoint(list_funnels), methods=["GET"]),
         Route("/api/v2/funnels", endpoint(save_funnel), methods=["POST"]),
-        Route("/api/v2/funnels/{funnel_id}", endpoint(delete_funnel), methods=["DELETE"]),
+        Route("/api/v2/funnels/{saved_id}", endpoint(delete_funnel), methods=["DELETE"]),
+        Route("/api/v2/automations", endpoint(list_autos), methods=["GET"]),
+        Route("/api/v2/automations", endpoint(save_auto), methods=["POST"]),
+        Route("/api/v2/automations/{saved_id}", endpoint(delete_auto), methods=["DELETE"]),
+        Route("/api/v2/cohort", endpoint(members), methods=["POST"]),
+        Route("/api/v2/cohorts", endpoint(list_cohorts), methods=["GET"]),
+        Route("/api/v2/cohorts", endpoint(save_cohort), methods=["POST"]),
+        Route("/api/v2/cohorts/{saved_id}", endpoint(delete_cohort), methods=["DELETE"]),
+        Route("/api/v2/cohorts/{saved_id}/members.csv", endpoint(members_csv), methods=["GET"]),
+        Route("/api/v2/cohorts/{saved_id}/sizes", endpoint(sizes), methods=["GET"]),
     ]
+
+
+def _redacted(value: Any) -> Any:
+    """A saved body without its secrets (webhook secret, SMTP password)."""
+    if isinstance(value, dict):
+        return {
+            k: "***" if k in ("secret", "password") and v else _redacted(v)
+            for k, v in value.items()
+        }
+    return value
+
+
+def _csv_cell(value: str) -> str:
+    """One CSV cell; a leading =, +, - or @ is quoted so spreadsheets do not run it."""
+    if value[:1] in ("=", "+", "-", "@"):
+        value = "'" + value
+    if any(c in value for c in ',"\n\r'):
+        value = '"' + value.replace('"', '""') + '"'
+    return value

@@ -15,12 +15,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "product"))
 
-from product_corpus import generate
+import product_reference as ref
+from product_corpus import NOW, START, generate, row
 
 from footfall.product.engine import ProductEngine
 from footfall.store.arrow import events_table
 
 SITE = "p.example"
+__all__ = ["NOW", "SITE", "START", "insert", "product", "product_rows", "ref", "row"]
 
 
 def insert(stores: dict[str, Any], rows: list[dict[str, Any]]) -> None:

@@ -142,6 +142,44 @@ def test_saved_funnels(client, keys):
     assert client.delete(path, headers=h).status_code == 404
 
 
+def test_cohorts_crud_members_csv_and_sizes(client, keys):
+    h = auth(keys["p"])
+    definition = {"conditions": [{"did": {"event": "Export"}, "at_least": 2}]}
+    bad = client.post(
+        "/api/v2/cohorts",
+        json={"site_id": SITE, "name": "x", "cohort": {"conditions": [{"did": {}}]}},
+        headers=h,
+    )
+    assert bad.status_code == 400 and bad.json()["error"].startswith("cohort.conditions[0].did")
+    created = client.post(
+        "/api/v2/cohorts",
+        json={"site_id": SITE, "name": "Exporters", "cohort": definition},
+        headers=h,
+    )
+    assert created.status_code == 201
+    cohort_id = created.json()["id"]
+    listed = client.get(f"/api/v2/cohorts?site_id={SITE}", headers=h).json()["results"]
+    assert any(c["id"] == cohort_id and c["cohort"] == definition for c in listed)
+    inline = client.post(
+        "/api/v2/cohort", json={"site_id": SITE, "cohort": definition}, headers=h
+    ).json()
+    by_id = client.post("/api/v2/cohort", json={"site_id": SITE, "cohort": cohort_id}, headers=h)
+    assert by_id.json() == inline and inline["total"] == len(inline["people"]) > 0
+    csv = client.get(f"/api/v2/cohorts/{cohort_id}/members.csv?site_id={SITE}", headers=h)
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.splitlines() == ["person", *inline["people"]]
+    sizes = client.get(f"/api/v2/cohorts/{cohort_id}/sizes?site_id={SITE}&points=3", headers=h)
+    assert len(sizes.json()["results"]) == 3
+    funnel = {"site_id": SITE, "date_range": RANGE, "steps": STEPS, "cohort": cohort_id}
+    assert client.post("/api/v2/funnel", json=funnel, headers=h).status_code == 200
+    missing = client.post("/api/v2/funnel", json={**funnel, "cohort": 10**6}, headers=h)
+    assert missing.status_code == 400 and missing.json()["error"].startswith("cohort:")
+    path = f"/api/v2/cohorts/{cohort_id}?site_id={SITE}"
+    assert client.delete(path, headers=h).status_code == 204
+    other = client.get(f"/api/v2/cohorts?site_id={SITE}", headers=auth(keys["o"]))
+    assert other.status_code == 403
+
+
 def test_client_methods_return_frames(stores, product, catalog, keys):
     stats = Stats(_HTTPBackend("http://testserver", keys["p"]))
     stats._backend._http = make_client(stores["duckdb"], catalog)  # type: ignore[attr-defined]
@@ -163,5 +201,7 @@ def test_client_methods_return_frames(stores, product, catalog, keys):
     assert len(users) == 5
     paths = stats.paths(SITE, {"page": "/pricing"}, period=RANGE, depth=2)
     assert paths["depth"].max() == 2 and paths["path"].iloc[0].startswith("/pricing → ")
+    members = stats.cohort(SITE, {"conditions": [{"did": {"event": "Export"}}]})
+    assert members.attrs["total"] == len(members) > 0
     timeline = stats.user(SITE, "u1", limit=3)
     assert len(timeline) <= 3 and timeline.attrs["profile"]["id"] == "u1"

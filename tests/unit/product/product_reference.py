@@ -260,3 +260,28 @@ def paths(
             )
         out[tuple(labels)] += 1
     return dict(out)
+
+
+def cohort(
+    rows: Iterable[dict[str, Any]],
+    at: datetime,
+    traits_is: dict[str, list[str]],
+    did: list[tuple[dict[str, Any], int, int | None, bool]],
+    match: str = "all",
+) -> set[str]:
+    """Members as of `at`: trait `is` tests and (step, at_least, within_days, negate) tests."""
+    rows = list(rows)
+    folded = traits(rows, at)
+    out = set()
+    for person, events in product_events(rows, datetime(1970, 1, 1, tzinfo=UTC), at).items():
+        tests = [
+            (folded.get(person, {}).get(key) or "(none)") in values
+            for key, values in traits_is.items()
+        ]
+        for step, at_least, days, negate in did:
+            since = at - timedelta(days=days) if days else datetime(1970, 1, 1, tzinfo=UTC)
+            n = sum(step_matches(step, e) and _ts(e) >= since for e in events)
+            tests.append(n == 0 if negate else n >= at_least)
+        if (all(tests) if match == "all" else any(tests)) and tests:
+            out.add(person)
+    return out

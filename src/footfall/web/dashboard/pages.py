@@ -60,7 +60,7 @@ def _site_summary(dash: Dashboard, site: Site) -> dict[str, Any]:
             timezone=site.timezone,
         )["results"]
     except InvalidQuery:
-        return {"site": site, "today": 0, "points": ""}
+        return {"site": site, "today": 0, "points": "", "total": 0}
     by_day = {r["dimensions"][0]: r["metrics"][0] for r in series["results"]}
     values = [int(by_day.get(label, 0)) for label in series["meta"]["time_labels"]]
     return {
@@ -75,7 +75,13 @@ def page_handlers(dash: Dashboard) -> dict[str, Any]:
     async def sites(request: Request) -> Response:
         user = dash.user(request)
         visible = dash.accounts.visible_sites(user)
-        summaries = [await run_in_threadpool(_site_summary, dash, s) for s in visible]
+        summaries = [
+            {
+                **await run_in_threadpool(_site_summary, dash, s),
+                "owner": dash.accounts.role(user, s.domain) == "owner",
+            }
+            for s in visible
+        ]
         return dash.render(request, "sites.html", {"title": "Sites", "summaries": summaries})
 
     async def new_site(request: Request) -> Response:

@@ -129,6 +129,15 @@ function dateRange(state) {
   return state.period === 'custom' ? '30d' : state.period;
 }
 
+// Intervals that give a readable chart (and a small response) for each range.
+function allowedUnits(state) {
+  let days = { day: 1, yesterday: 1, '7d': 7, '30d': 30, month: 31, previous_month: 31, year: 366, all: 9999 }[state.period];
+  if (state.period === 'custom') days = (new Date(state.to) - new Date(state.from)) / 864e5 + 1 || 30;
+  if (days <= 2) return ['minute', 'hour'];
+  if (days <= 62) return ['hour', 'day', 'week'];
+  return ['day', 'week', 'month'];
+}
+
 function baseQuery(state, metrics, dimensions = [], extra = {}) {
   return {
     date_range: dateRange(state),
@@ -255,12 +264,16 @@ function shortLabel(label, unit) {
   return label.slice(5, 10);
 }
 
-async function renderChart(state, comparing) {
+// Returns a function that draws the chart, so the caller can drop an answer that came too late.
+async function loadChart(state, comparing) {
   const box = document.getElementById('chart');
-  busy(box, true);
-  const unit = state.unit;
+  const unit = allowedUnits(state).includes(state.unit) ? state.unit : '';
   const extra = { include: { time_labels: true, ...(comparing ? { comparisons: { mode: state.compare } } : {}) } };
   const result = await runQuery(baseQuery(state, [state.metric], [unit ? `time:${unit}` : 'time'], extra));
+  return () => drawSeries(box, state, comparing, unit, result);
+}
+
+function drawSeries(box, state, comparing, unit, result) {
   const labels = result.meta.time_labels || [];
   const byLabel = new Map(result.results.map((r) => [r.dimensions[0], r]));
   const series = [{ name: 'now', values: labels.map((l) => numeric(byLabel.get(l)?.metrics[0])) }];
@@ -269,8 +282,8 @@ async function renderChart(state, comparing) {
   }
   const used = unit || guessUnit(labels);
   drawChart(box, labels, series, state.metric, used);
-  box.setAttribute('aria-label', `${state.metric} per ${used}, ${labels.length} points`);
-  busy(box, false);
+  const name = (METRICS.find(([m]) => m === state.metric) || [, state.metric])[1];
+  box.setAttribute('aria-label', `${name} per ${used}, ${labels.length} points${comparing ? ', dashed: the earlier period' : ''}`);
 }
 
 const numeric = (v) => (v && typeof v === 'object' ? Number(v.value || 0) : Number(v || 0));
@@ -322,33 +335,42 @@ function renderPanel(spec, state, onFilter) {
     return keys.map((k) => [k, `event:props:${k}`]);
   }
 
+  let loads = 0;
   async function load(i) {
+    const mine = ++loads; // a newer click wins over a slower earlier answer
     sessionStorage.setItem(`tab:${spec.title}`, String(i));
     [...tabs.children].forEach((t, j) => t.setAttribute('aria-selected', String(i === j)));
     let dim = spec.tabs[i][1];
     if (select) { select.remove(); select = null; }
-    if (dim === 'props' || CHOICES[dim]) {
-      const kind = dim;
-      const options = await choices(kind);
-      const saved = sessionStorage.getItem(`choice:${kind}`);
-      select = el('select', { 'aria-label': `${spec.tabs[i][0]} breakdown`, class: 'choice', onchange: () => { sessionStorage.setItem(`choice:${kind}`, select.value); load(i); } },
-        ...options.map(([label, value]) => el('option', { value, text: label })));
-      if (options.some(([, value]) => value === saved)) select.value = saved;
-      head.after(select);
-      if (!options.length) { body.replaceChildren(el('li', { class: 'muted empty-row', text: 'No custom properties yet: send them with footfall(name, {props: {...}}).' })); footer.replaceChildren(); return; }
-      dim = select.value;
-    }
     busy(body, true);
     try {
+      if (dim === 'props' || CHOICES[dim]) {
+        const kind = dim;
+        const options = await choices(kind);
+        if (mine !== loads) return;
+        const saved = sessionStorage.getItem(`choice:${kind}`);
+        select = el('select', { 'aria-label': `${spec.tabs[i][0]} breakdown`, class: 'choice', onchange: () => { sessionStorage.setItem(`choice:${kind}`, select.value); load(i); } },
+          ...options.map(([label, value]) => el('option', { value, text: label })));
+        if (options.some(([, value]) => value === saved)) select.value = saved;
+        head.after(select);
+        if (!options.length) {
+          body.replaceChildren(el('li', { class: 'muted empty-row', text: 'No custom properties yet: send them with footfall(name, {props: {...}}).' }));
+          footer.replaceChildren();
+          return;
+        }
+        dim = select.value;
+      }
       const result = await runQuery(panelQuery(state, dim, 9));
+      if (mine !== loads) return;
       renderRows(body, result, dim, onFilter);
       if (!result.results.length) body.replaceChildren(el('li', { class: 'muted empty-row', text: 'Nothing here for this period.' }));
       const details = el('a', { class: 'details-link', href: `${HOME}/details${stateQuery(state, { dim })}`, text: 'Details →' });
       footer.replaceChildren(details);
     } catch (error) {
       body.replaceChildren(el('li', { class: 'error', text: error.message }));
+    } finally {
+      if (mine === loads) busy(body, false);
     }
-    busy(body, false);
   }
 
   spec.tabs.forEach(([label], i) => {
@@ -397,10 +419,14 @@ function dashboard() {
   unit.addEventListener('change', () => navigate({ unit: unit.value }));
   window.addEventListener('popstate', () => { state = readState(); render(); });
 
+  let renders = 0;
   async function render() {
+    const mine = ++renders;
     period.value = state.period;
     compare.value = state.compare;
-    unit.value = state.unit;
+    const units = allowedUnits(state);
+    for (const option of unit.options) option.disabled = Boolean(option.value) && !units.includes(option.value);
+    unit.value = units.includes(state.unit) ? state.unit : '';
     custom.hidden = state.period !== 'custom';
     from.value = state.from; to.value = state.to;
     renderChips(state, navigate);
@@ -408,16 +434,21 @@ function dashboard() {
     const comparing = Boolean(state.compare);
     document.getElementById('panels').replaceChildren(...PANELS.map((spec) => renderPanel(spec, state, addFilter)));
     const stats = document.getElementById('stats');
+    const chart = document.getElementById('chart');
     busy(stats, true);
+    busy(chart, true);
     try {
       const topQuery = baseQuery(state, METRICS.map(([m]) => m), [], { include: { comparisons: { mode: state.compare || 'previous_period' } } });
-      const [top] = await Promise.all([runQuery(topQuery), renderChart(state, comparing)]);
+      const [top, draw] = await Promise.all([runQuery(topQuery), loadChart(state, comparing)]);
+      if (mine !== renders) return;
       const visitors = renderStats(state, top, (metric) => navigate({ metric }));
+      draw();
       document.getElementById('empty').hidden = visitors > 0 || state.filters.length > 0;
     } catch (error) {
-      showError(error.message);
+      if (mine === renders) showError(error.message);
+    } finally {
+      if (mine === renders) { busy(stats, false); busy(chart, false); }
     }
-    busy(stats, false);
   }
 
   render();
@@ -429,6 +460,7 @@ async function pollCurrent() {
   try {
     const { current_visitors: n } = await getJSON('/realtime');
     box.textContent = human(n);
+    document.getElementById('current-label').textContent = n === 1 ? 'current visitor' : 'current visitors';
   } catch { /* keep the last value */ }
   setTimeout(pollCurrent, 30000);
 }
@@ -451,13 +483,16 @@ function details() {
   let limit = 100;
   let timer = 0;
 
+  let loads = 0;
   async function load() {
+    const mine = ++loads; // typing fires several searches; only the latest answer is shown
     const query = panelQuery(state, dim, limit, search.value.trim());
     if (metrics) query.metrics = metrics;
     csv.href = `${API}/csv?q=${encodeURIComponent(JSON.stringify({ ...query, pagination: { limit: 10000, offset: 0 } }))}`;
     busy(table, true);
     try {
       const result = await runQuery(query);
+      if (mine !== loads) return;
       const head = el('tr', {}, el('th', { scope: 'col', text: label }), ...result.query.metrics.map((m) => el('th', { scope: 'col', class: 'num', text: m.replace(/_/g, ' ') })));
       table.tHead.replaceChildren(head);
       table.tBodies[0].replaceChildren(...result.results.map((row) => el('tr', {},
@@ -467,9 +502,10 @@ function details() {
       document.getElementById('more-wrap').hidden = result.results.length < limit;
       showError('');
     } catch (error) {
-      showError(error.message);
+      if (mine === loads) showError(error.message);
+    } finally {
+      if (mine === loads) busy(table, false);
     }
-    busy(table, false);
   }
 
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 250); });
@@ -499,6 +535,7 @@ function live() {
   }
 
   async function poll() {
+    if (document.hidden) { setTimeout(poll, 2000); return; } // no polling in background tabs
     try {
       const data = await getJSON('/live', { since });
       document.getElementById('current').textContent = human(data.current_visitors);
