@@ -2,13 +2,14 @@
 
     python bench/product_bench.py --events 1000000 [--backends duckdb,chdb] [--repeat 5]
 
-Generates `footfall demo` traffic (its funnel: pageview /pricing → "Signup Start" →
-"Signup" → "Purchase"), then gives half the visitors a client-library distinct id and
-identifies a third of those with `$identify` records carrying traits, so identity
-resolution has real work. For each question it prints the median time through the
-product engine and for the same question as hand-written SQL on the same store in the
-same run, with the ratio. The hand-written SQL knows the data (no `$` records among the
-steps, no site guard, persons resolved by the same join) — it is the floor to beat.
+Generates `footfall demo` traffic: its funnel (pageview /pricing → "Signup Start" →
+"Signup" → "Purchase"), and people who sign up: an anonymous id linked to a user id by
+`$identify` records with traits, then app sessions with feature events over the following
+weeks, so identity resolution has real work. For each question it prints the median time
+through the product engine and for the same question as hand-written SQL on the same store
+in the same run, with the ratio, and checks that both give the same answer. The
+hand-written SQL knows the data (no `$` records among the steps, no site guard, persons
+resolved by the same join) — it is the floor to beat.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from footfall.demo import generate_rows
+from footfall.product.cohorts import parse_cohort
 from footfall.product.engine import ProductEngine
 from footfall.store.base import SpoolPosition, open_store
 
@@ -34,6 +36,7 @@ NOW = END - timedelta(hours=1)
 RANGE = ["2025-12-01", "2025-12-30"]  # [2025-12-01, 2025-12-31) UTC
 START = datetime(2025, 12, 1)
 STOP = datetime(2025, 12, 31)
+NOW_SQL = NOW.replace(tzinfo=None)
 SITE = "demo.footfall.dev"
 STEPS = [
     {"page": "/pricing"},
@@ -41,25 +44,6 @@ STEPS = [
     {"event": "Signup"},
     {"event": "Purchase"},
 ]
-
-IDENTITIES = {
-    "duckdb": [
-        "UPDATE events SET distinct_id = 'anon-' || CAST(visitor_id % 1000003 AS VARCHAR) "
-        "WHERE visitor_id % 2 = 0",
-        "INSERT INTO events BY NAME SELECT 'id-' || distinct_id AS event_id, site_id, "
-        "min(timestamp) AS timestamp, '$identify' AS name, 'u-' || distinct_id AS user_id, "
-        "distinct_id, MAP {'set:plan': 'pro', 'add:logins': '1'} AS props "
-        "FROM events WHERE distinct_id != '' AND visitor_id % 3 = 0 GROUP BY site_id, distinct_id",
-    ],
-    "clickhouse": [
-        "ALTER TABLE events UPDATE distinct_id = concat('anon-', toString(visitor_id % 1000003)) "
-        "WHERE visitor_id % 2 = 0 SETTINGS mutations_sync = 1",
-        "INSERT INTO events (event_id, site_id, timestamp, name, user_id, distinct_id, props) "
-        "SELECT concat('id-', distinct_id), site_id, min(timestamp), '$identify', "
-        "concat('u-', distinct_id), distinct_id, map('set:plan', 'pro', 'add:logins', '1') "
-        "FROM events WHERE distinct_id != '' AND visitor_id % 3 = 0 GROUP BY site_id, distinct_id",
-    ],
-}
 
 # The same person attribution and funnel, written by hand for DuckDB (the floor).
 PERSON = """
@@ -100,11 +84,26 @@ SELECT f.c, a.w, count(*) FROM f JOIN a USING (person) GROUP BY 1, 2
     + """,
 traits AS (SELECT user_id AS u, arg_max(props['set:plan'], timestamp) AS plan FROM events
            WHERE site_id = '{site}' AND name = '$identify' AND map_contains(props, 'set:plan')
-           GROUP BY 1)
+             AND timestamp < TIMESTAMP '{end}' GROUP BY 1)
 SELECT person, min(ts), max(ts), count(*) FROM ev JOIN traits t ON t.u = ev.person
 WHERE t.plan = 'pro' GROUP BY 1 ORDER BY max(ts) DESC, person LIMIT 100
 """,
+    "cohort: did Export 3+ times in 30 days": PERSON.replace(
+        "e.timestamp >= TIMESTAMP '{start}'", "e.timestamp >= TIMESTAMP '{now}' - INTERVAL 30 DAY"
+    ).replace("e.timestamp < TIMESTAMP '{end}'", "e.timestamp < TIMESTAMP '{now}'")
+    + """
+SELECT person, count(*) OVER () FROM ev WHERE name = 'Export' GROUP BY person
+HAVING count(*) >= 3 ORDER BY person LIMIT 100
+""",
 }
+EXPORTERS = {"conditions": [{"did": {"event": "Export"}, "at_least": 3, "within_days": 30}]}
+
+
+def ask(engine: ProductEngine, method: str, spec: dict[str, Any]) -> Callable[[], Any]:
+    if method == "cohort":
+        cohort = parse_cohort(spec["cohort"])
+        return lambda: engine.cohort_members(SITE, cohort, now=NOW, limit=100)
+    return lambda: getattr(engine, method)(spec, now=NOW)
 
 
 def median_ms(fns: list[Callable[[], Any]], repeat: int) -> list[float]:
@@ -125,13 +124,21 @@ def load(backend: str, events: int, days: int, base: Path) -> Any:
     store.migrate()
     for table in generate_rows(events, days, 7, END):
         store.insert(table, SpoolPosition())
-    dialect = "duckdb" if backend == "duckdb" else "clickhouse"
-    for sql in IDENTITIES[dialect]:
-        if dialect == "duckdb":
-            store._con.execute(sql)  # type: ignore[attr-defined]
-        else:
-            store._db.command(sql)  # type: ignore[attr-defined]
     return store
+
+
+def same_answer(label: str, result: dict[str, Any], rows: list[tuple]) -> bool:
+    """Whether the engine's answer carries the hand-written SQL's numbers."""
+    if label.startswith("funnel"):
+        return [s["users"] for s in result["steps"]] == [int(v) for v in rows[0]]
+    if label.startswith("retention"):
+        active = sum(p["active"] for c in result["cohorts"] for p in c["periods"])
+        return active == sum(int(r[2]) for r in rows)
+    if label.startswith("users"):
+        return [u["id"] for u in result["results"]] == [r[0] for r in rows]
+    return result["people"] == [r[0] for r in rows] and result["total"] == (
+        int(rows[0][1]) if rows else 0
+    )
 
 
 def main() -> None:
@@ -151,6 +158,7 @@ def main() -> None:
             "users",
             {"date_range": RANGE, "filters": [["is", "user:plan", ["pro"]]]},
         ),
+        "cohort: did Export 3+ times in 30 days": ("cohort", {"cohort": EXPORTERS}),
     }
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
@@ -160,17 +168,18 @@ def main() -> None:
             print(f"\n{backend}: {rows[0][0]:,} events loaded in {time.perf_counter() - t0:.1f}s")
             engine = ProductEngine(store)
             for label, (method, body) in questions.items():
-                run = getattr(engine, method)
-                spec = {"site_id": SITE, **body}
-                fns = [lambda run=run, spec=spec: run(spec, now=NOW)]
+                run = ask(engine, method, {"site_id": SITE, **body})
+                fns = [run]
                 if backend == "duckdb":
-                    sql = HAND[label].format(site=SITE, start=START, end=STOP)
-                    fns.append(lambda sql=sql, store=store: store.fetch(sql))
+                    sql = HAND[label].format(site=SITE, start=START, end=STOP, now=NOW_SQL)
+                    fns.append(lambda sql=sql, store=store: store.fetch(sql)[1])
                 times = median_ms(fns, args.repeat)
-                line = f"  {label:34s} engine {times[0]:8.1f} ms"
+                line = f"  {label:40s} engine {times[0]:8.1f} ms"
                 if len(times) > 1:
                     ratio = times[0] / times[1]
                     line += f"   hand-written {times[1]:8.1f} ms   ratio {ratio:4.2f}x"
+                    agree = same_answer(label, run(), fns[1]())
+                    line += "   same answer" if agree else "   DIFFERENT"
                 print(line, flush=True)
             store.close()
 

@@ -26,6 +26,7 @@ from footfall.demo_data import (
     SOURCES,
     USER_AGENTS,
 )
+from footfall.demo_product import FEATURES, People, Signups, add_product_usage
 from footfall.enrich.referrers import classify_referrer
 from footfall.enrich.urls import referrer_host
 from footfall.enrich.useragent import parse_user_agent
@@ -59,9 +60,19 @@ class Columns:
     revenue: list[np.ndarray]
     engagement: list[np.ndarray]
     scroll: list[np.ndarray]
+    user: list[np.ndarray]  # index into People.ids; 0 for anonymous rows
 
     def add(
-        self, ts, session, name, page, props=None, revenue=None, engagement=None, scroll=None
+        self,
+        ts,
+        session,
+        name,
+        page,
+        props=None,
+        revenue=None,
+        engagement=None,
+        scroll=None,
+        user=None,
     ) -> None:  # type: ignore[no-untyped-def]
         n = len(ts)
         self.ts.append(ts)
@@ -72,6 +83,7 @@ class Columns:
         self.revenue.append(revenue if revenue is not None else np.full(n, np.nan))
         self.engagement.append(engagement if engagement is not None else np.full(n, -1))
         self.scroll.append(scroll if scroll is not None else np.full(n, -1))
+        self.user.append(user if user is not None else np.zeros(n, dtype=np.int64))
 
 
 EVENT_NAMES = [
@@ -82,7 +94,13 @@ EVENT_NAMES = [
     "Signup Start",
     "Signup",
     "Purchase",
+    "$identify",
+    *(f[0] for f in FEATURES),
+    "Upgrade",
 ]
+
+
+NOT_INTERACTIVE = [EVENT_NAMES.index("engagement"), EVENT_NAMES.index("$identify")]
 
 
 def _sessions(rng: np.random.Generator, count: int, days: int, end_us: int) -> dict:
@@ -117,7 +135,7 @@ def generate_rows(events: int, days: int, seed: int, end: datetime) -> list[pa.T
     s = _sessions(rng, count, days, end_us)
     # A returning visitor comes back a few hours later the same day, same device.
     back = np.flatnonzero(rng.random(count) < 0.12)
-    cols = Columns([], [], [], [], [], [], [], [])
+    cols = Columns([], [], [], [], [], [], [], [], [])
 
     offsets = np.concatenate([[0], np.cumsum(s["pageviews"])[:-1]])
     session_of = np.repeat(np.arange(count), s["pageviews"])
@@ -158,6 +176,8 @@ def generate_rows(events: int, days: int, seed: int, end: datetime) -> list[pa.T
         revenue = (
             np.array([PLANS[i][1] for i in plans], dtype=float) if name == "Purchase" else None
         )
+        if name == "Signup":
+            signups = Signups(funnel, step_time, plans)
         if name == "Purchase":
             keep = revenue > 0
             funnel, step_time, revenue = funnel[keep], step_time[keep], revenue[keep]
@@ -182,96 +202,77 @@ def generate_rows(events: int, days: int, seed: int, end: datetime) -> list[pa.T
             pages[last[chosen]],
             [{"url": targets[i]} for i in picks],
         )
-    return _tables(cols, s, back, rng, end_us)
+    people = add_product_usage(rng, s, cols, signups, EVENT_NAMES, end_us)
+    return _tables(cols, s, back, rng, end_us, people)
 
 
 def _tables(
-    cols: Columns, s: dict, back: np.ndarray, rng: np.random.Generator, end_us: int
+    cols: Columns,
+    s: dict,
+    back: np.ndarray,
+    rng: np.random.Generator,
+    end_us: int,
+    people: People,
 ) -> list[pa.Table]:
-    ts = np.concatenate(cols.ts)
-    session = np.concatenate(cols.session)
-    name = np.concatenate(cols.name)
-    page = np.concatenate(cols.page)
+    rows = {
+        key: np.concatenate(getattr(cols, key))
+        for key in ("ts", "session", "name", "page", "revenue", "engagement", "scroll", "user")
+    }
     props = [p for part in cols.props for p in part]
-    revenue = np.concatenate(cols.revenue)
-    engagement = np.concatenate(cols.engagement)
-    scroll = np.concatenate(cols.scroll)
-    # Returning visits: copy a session's events a few hours later under the same visitor.
+    # Returning visits: copy a session's pageviews a few hours later under the same visitor.
     shift = np.zeros(len(s["start"]), dtype=np.int64)
     shift[back] = rng.integers(2 * 3600 * US, 6 * 3600 * US, len(back))
-    visit_of = np.arange(len(s["start"]))
-    repeat = np.isin(session, back) & (name == 0)
-    ts = np.concatenate([ts, ts[repeat] + shift[session[repeat]]])
-    extra_sessions = len(s["start"]) + np.searchsorted(back, session[repeat])
-    visitor_of = np.concatenate([visit_of, back])
-    session = np.concatenate([session, extra_sessions])
-    name = np.concatenate([name, name[repeat]])
-    page = np.concatenate([page, page[repeat]])
-    props += [None] * int(repeat.sum())
-    revenue = np.concatenate([revenue, np.full(int(repeat.sum()), np.nan)])
-    engagement = np.concatenate([engagement, np.full(int(repeat.sum()), -1)])
-    scroll = np.concatenate([scroll, np.full(int(repeat.sum()), -1)])
-    keep = ts < end_us
-    order = np.argsort(ts[keep], kind="stable")
-    index = np.flatnonzero(keep)[order]
-    ts, session, name, page = ts[index], session[index], name[index], page[index]
-    revenue, engagement, scroll = revenue[index], engagement[index], scroll[index]
-    props = [props[i] for i in index]
+    repeat = np.isin(rows["session"], back) & (rows["name"] == 0)
+    copies = int(repeat.sum())
+    copied = {key: values[repeat] for key, values in rows.items()}
+    copied["ts"] = copied["ts"] + shift[copied["session"]]
+    copied["session"] = len(s["start"]) + np.searchsorted(back, copied["session"])
+    copied["revenue"] = np.full(copies, np.nan)
+    copied["engagement"] = copied["scroll"] = np.full(copies, -1)
+    rows = {key: np.concatenate([rows[key], copied[key]]) for key in rows}
+    props += [None] * copies
+    visitor_of = np.concatenate([np.arange(len(s["start"])), back])
+    distinct_of = np.concatenate([people.distinct_of_session, people.distinct_of_session[back]])
 
+    keep = rows["ts"] < end_us
+    index = np.flatnonzero(keep)[np.argsort(rows["ts"][keep], kind="stable")]
+    rows = {key: values[index] for key, values in rows.items()}
+    props = [props[i] for i in index]
+    session = rows.pop("session")
     base = visitor_of[session]
-    visitor = s["visitor"][base]
+    rows["visitor"] = s["visitor"][base]
     starts: dict[int, int] = {}
-    for sess, moment in zip(session.tolist(), ts.tolist(), strict=True):
-        if sess not in starts:
-            starts[sess] = moment
+    for sess, moment in zip(session.tolist(), rows["ts"].tolist(), strict=True):
+        starts.setdefault(sess, moment)
     sid_of = {
         sess: session_id(int(s["visitor"][visitor_of[sess]]), start)
         for sess, start in starts.items()
     }
-    session_ids = np.fromiter(
+    rows["session_id"] = np.fromiter(
         (sid_of[x] for x in session.tolist()), dtype=np.uint64, count=len(session)
     )
+    rows["distinct"] = distinct_of[session]
+    for key in ("country", "ua", "source"):
+        rows[key] = s[key][base]
     return [
         _table(
-            slice(lo, min(lo + CHUNK, len(ts))),
-            ts,
-            visitor,
-            session_ids,
-            name,
-            page,
-            props,
-            revenue,
-            engagement,
-            scroll,
-            s["country"][base],
-            s["ua"][base],
-            s["source"][base],
+            {key: values[lo : lo + CHUNK] for key, values in rows.items()},
+            props[lo : lo + CHUNK],
+            people.ids,
             rng,
         )
-        for lo in range(0, len(ts), CHUNK)
+        for lo in range(0, len(index), CHUNK)
     ]
 
 
 def _table(
-    part,
-    ts,
-    visitor,
-    session_ids,
-    name,
-    page,
-    props,
-    revenue,
-    engagement,
-    scroll,
-    country,
-    ua,
-    source,
-    rng,
-) -> pa.Table:  # type: ignore[no-untyped-def]
-    ts, visitor, session_ids = ts[part], visitor[part], session_ids[part]
-    name, page, props = name[part], page[part], props[part]
-    revenue, engagement, scroll = revenue[part], engagement[part], scroll[part]
-    country, ua, source = country[part], ua[part], source[part]
+    rows: dict[str, np.ndarray], props: list, ids: list[str], rng: np.random.Generator
+) -> pa.Table:
+    """One Arrow batch of the events schema from row arrays of indices and values."""
+    ts, visitor, session_ids = rows["ts"], rows["visitor"], rows["session_id"]
+    name, page = rows["name"], rows["page"]
+    revenue, engagement, scroll = rows["revenue"], rows["engagement"], rows["scroll"]
+    country, ua, source = rows["country"], rows["ua"], rows["source"]
     n = len(ts)
     parsed = [parse_user_agent(u[0]) for u in USER_AGENTS]
     screens = [
@@ -312,8 +313,8 @@ def _table(
         "utm_content": _take([""], blank),
         "visitor_id": pa.array(visitor, pa.uint64()),
         "session_id": pa.array(session_ids, pa.uint64()),
-        "user_id": _take([""], blank),
-        "distinct_id": _take([""], blank),
+        "user_id": _take(ids, rows["user"]),
+        "distinct_id": _take(ids, rows["distinct"]),
         "country": _take([c[0] for c in COUNTRIES], country),
         "region": _take([p[0] for p in places], place),
         "city": _take([p[1] for p in places], place),
@@ -326,7 +327,7 @@ def _table(
         "props": pa.array([p or {} for p in props], pa.map_(pa.string(), pa.string())),
         "revenue_amount": revenue_decimal,
         "revenue_currency": pa.array(np.where(np.isnan(revenue), "", "EUR").tolist(), pa.string()),
-        "interactive": pa.array(name != 1, pa.bool_()),
+        "interactive": pa.array(~np.isin(name, NOT_INTERACTIVE), pa.bool_()),
         "engagement_ms": pa.array(np.where(engagement < 0, None, engagement).tolist(), pa.int64()),
         "scroll_depth": pa.array(np.where(scroll < 0, None, scroll).tolist(), pa.int16()),
         "message_id": _take([""], blank),

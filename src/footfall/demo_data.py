@@ -31,6 +31,11 @@ PAGES: list[tuple[str, float, float, str]] = [
     ("/integrations/wordpress", 0.9, 0.9, "WordPress plugin"),
     ("/compare/google-analytics", 1.2, 1.5, "Footfall vs Google Analytics"),
     ("/compare/plausible", 0.9, 1.0, "Footfall vs Plausible"),
+    # The app behind the login: only signed-up people's sessions reach it (demo_product.py).
+    ("/app", 0, 0, "Projects"),
+    ("/app/projects/new", 0, 0, "New project"),
+    ("/app/exports", 0, 0, "Exports"),
+    ("/app/team", 0, 0, "Team"),
 ]
 
 # (referrer URL, utm_source, utm_medium, utm_campaign, weight)
