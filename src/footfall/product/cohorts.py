@@ -112,9 +112,15 @@ def members_cte(tree: PersonTree, cohort: Cohort, at: datetime) -> str:
     for key in cohort.traits:
         if key not in tree.traits:
             tree.traits.append(key)
-    events = tree.events("ff_cpev", start=EPOCH, end=at)
+    # With "all" and something people must have done, only events that some condition
+    # counts can make a member: scan those (and only the widest window) instead of all.
+    narrow = cohort.match == "all" and any(not b.negate for b in cohort.behaviours)
+    days = [b.days for b in cohort.behaviours]
+    start = at - timedelta(days=max(days)) if narrow and None not in days else EPOCH  # type: ignore[type-var]
+    events = tree.events("ff_cpev", start=start, end=at)
     counts: list[exp.Expr] = []
     tests: list[exp.Expr] = []
+    counted: list[exp.Expr] = []
     for j, b in enumerate(cohort.behaviours):
         since = (
             None
@@ -125,7 +131,8 @@ def members_cte(tree: PersonTree, cohort: Cohort, at: datetime) -> str:
         )
         cond = and_(step_matches(tree, b.step), since)
         assert cond is not None
-        counts.append(CountIf(this=cond).as_(f"c_{j}"))
+        counted.append(cond)
+        counts.append(CountIf(this=cond.copy()).as_(f"c_{j}"))
         c = col(f"c_{j}", "c")
         if b.negate:
             tests.append(exp.EQ(this=c, expression=lit(0)))
@@ -143,6 +150,8 @@ def members_cte(tree: PersonTree, cohort: Cohort, at: datetime) -> str:
         .from_(exp.to_table(events).as_("p"))
         .group_by(col("person", "p"))
     )
+    if narrow:
+        per_person = per_person.where(exp.or_(*(exp.paren(c, copy=False) for c in counted)))
     name = tree.cte("ff_cstat", per_person)
     trait_test = tree.where(cohort.filters, alias="c")
     if trait_test is not None:
