@@ -1,8 +1,8 @@
 """Every benchmark, one command: `make bench` (or `python bench/run_all.py`).
 
 Ingestion throughput against a bare ASGI endpoint, dashboard queries against
-hand-written SQL, tracker size against other trackers, client enqueue cost against
-`Queue.put_nowait`. Each prints its figures and ratios measured in the same run.
+hand-written SQL, product analytics against hand-written SQL, tracker size against other
+trackers, client enqueue cost against `Queue.put_nowait`. Each prints its figures and ratios measured in the same run.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ STEPS = [
     ("client enqueue", [str(HERE.parent / "client" / "bench" / "bench_enqueue.py")]),
     ("ingestion", [str(HERE / "ingest_bench.py"), "--seconds", "10"]),
     ("dashboard queries, 1M events", [str(HERE / "query_bench.py"), "--events", "1000000"]),
+    ("product analytics, 1M events", [str(HERE / "product_bench.py"), "--events", "1000000"]),
 ]
 
 
