@@ -14,11 +14,15 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         message = await receive()
         body += message.get("body", b"")
         more = message.get("more_body", False)
-    orjson.loads(body)
+    try:
+        orjson.loads(body)
+        status = 202
+    except orjson.JSONDecodeError:
+        status = 400  # the start-up probe's empty GET
     await send(
         {
             "type": "http.response.start",
-            "status": 202,
+            "status": status,
             "headers": [(b"content-type", b"text/plain"), (b"content-length", b"2")],
         }
     )

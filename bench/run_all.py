@@ -2,7 +2,8 @@
 
 Ingestion throughput against a bare ASGI endpoint, dashboard queries against
 hand-written SQL, product analytics against hand-written SQL, tracker size against other
-trackers, client enqueue cost against `Queue.put_nowait`. Each prints its figures and ratios measured in the same run.
+trackers, client enqueue cost against `Queue.put_nowait`. Each prints its figures and
+ratios measured in the same run.
 """
 
 from __future__ import annotations
