@@ -1,6 +1,6 @@
 """Tracker size: our scripts gzipped (level 9) beside the published sizes of others.
 
-    python bench/tracker_size.py
+python bench/tracker_size.py
 """
 
 from __future__ import annotations
