@@ -1,33 +1,39 @@
 """One real `footfall serve` with demo data, shared by the dashboard tests.
 
 The data dir holds the demo site (50k events), a second site nobody but the admin may
-see, a site for injection payloads, an admin and a viewer of the demo site only.
+see, a site for injection payloads, an admin and a viewer of the demo site only. The
+product tests add PEOPLE (identified people with odd ids and hostile traits) and compare
+the product pages with the bearer-key product API (`ProductAPI`).
 """
 
 from __future__ import annotations
 
-import re
 import sys
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from server import ServerProcess
-
-DESKTOP_CHROME = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/156.0.0.0 Safari/537.36"
+from dashboard_env import (
+    ADMIN,
+    DEMO,
+    ODD_ID,
+    OTHER,
+    PAYLOAD,
+    PEOPLE,
+    SEGMENT_KEY,
+    VIEWER,
+    XSS,
+    Clients,
+    ProductAPI,
+    person_stored,
+    send_segment,
 )
-DEMO = "demo.footfall.dev"
-OTHER = "other.example"
-XSS = "xss.example"
-ADMIN = ("admin@example.com", "admin-password-1")
-VIEWER = ("viewer@example.com", "viewer-password-1")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from server import ServerProcess
 
 
 @pytest.fixture(scope="session")
@@ -47,54 +53,11 @@ def dash_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
     assert "Traceback" not in errors, errors
 
 
-def csrf_from(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html)
-    assert found, "no CSRF token in the page"
-    return found.group(1)
-
-
-class Clients:
-    """httpx clients for one test (anonymous or logged in), closed when it ends."""
-
-    def __init__(self, server: ServerProcess) -> None:
-        self.server = server
-        self._open: list[httpx.Client] = []
-
-    def anon(self) -> httpx.Client:
-        client = httpx.Client(base_url=self.server.url, timeout=10)
-        self._open.append(client)
-        return client
-
-    def login(self, who: tuple[str, str]) -> httpx.Client:
-        """A client logged in as `who`, the way a browser does it (cookies kept)."""
-        client = self.anon()
-        token = csrf_from(client.get("/login").text)
-        response = client.post(
-            "/login", data={"email": who[0], "password": who[1], "csrf_token": token}
-        )
-        assert response.status_code == 303, response.text
-        return client
-
-    def close(self) -> None:
-        for client in self._open:
-            client.close()
-
-
 @pytest.fixture
 def clients(dash_server: ServerProcess) -> Iterator[Clients]:
     made = Clients(dash_server)
     yield made
     made.close()
-
-
-def send_event(server: ServerProcess, body: dict[str, Any]) -> None:
-    response = httpx.post(
-        f"{server.url}/api/event",
-        json=body,
-        headers={"User-Agent": DESKTOP_CHROME, "Content-Type": "application/json"},
-    )
-    assert response.status_code == 202, response.text
-    assert "x-footfall-dropped" not in response.headers, response.headers
 
 
 @pytest.fixture
@@ -122,11 +85,71 @@ def new_context(browser: Any) -> Iterator[Any]:
         context.close()
 
 
-def browser_login(context: Any, server: ServerProcess, who: tuple[str, str]) -> Any:
-    page = context.new_page()
-    page.goto(f"{server.url}/login")
-    page.get_by_label("E-mail").fill(who[0])
-    page.get_by_label("Password").fill(who[1])
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{server.url}/sites")
-    return page
+@pytest.fixture(scope="session")
+def demo_api(dash_server: ServerProcess) -> Iterator[ProductAPI]:
+    api = ProductAPI(dash_server, DEMO)
+    yield api
+    api.http.close()
+
+
+@pytest.fixture(scope="session")
+def people_site(dash_server: ServerProcess) -> Iterator[ProductAPI]:
+    """PEOPLE with two identified people (ODD_ID and the payload id), traits and events
+    from a minute ago: a funnel /pricing → Export, and hostile names everywhere."""
+    dash_server.cli("sites", "add", PEOPLE)
+    dash_server.cli("keys", "link", "--site", PEOPLE, "--protocol", "segment", "--key", SEGMENT_KEY)
+    api = ProductAPI(dash_server, PEOPLE)
+    now = datetime.now(UTC)
+
+    def at(seconds: int) -> str:
+        return (now - timedelta(seconds=seconds)).isoformat()
+
+    page = {"url": f"https://{PEOPLE}/pricing", "path": "/pricing"}
+    batch: list[dict[str, Any]] = [
+        {
+            "type": "identify",
+            "userId": ODD_ID,
+            "anonymousId": "anon-odd-1",
+            "traits": {"plan": "pro", "company": "Acme Zoë", "email": "zoe@example.com"},
+            "timestamp": at(60),
+        },
+        {"type": "page", "userId": ODD_ID, "properties": page, "timestamp": at(50)},
+        {
+            "type": "track",
+            "userId": ODD_ID,
+            "event": "Export",
+            "properties": {"format": "csv"},
+            "timestamp": at(40),
+        },
+        {
+            "type": "identify",
+            "userId": PAYLOAD["id"],
+            "traits": {"plan": PAYLOAD["trait"], PAYLOAD["trait_key"]: PAYLOAD["trait"]},
+            "timestamp": at(55),
+        },
+        {"type": "page", "userId": PAYLOAD["id"], "properties": page, "timestamp": at(45)},
+        {
+            "type": "track",
+            "userId": PAYLOAD["id"],
+            "event": PAYLOAD["event"],
+            "properties": {PAYLOAD["prop_key"]: PAYLOAD["prop"]},
+            "timestamp": at(35),
+        },
+        {
+            "type": "page",
+            "userId": PAYLOAD["id"],
+            "properties": {"url": f"https://{PEOPLE}{PAYLOAD['path']}", "path": PAYLOAD["path"]},
+            "timestamp": at(30),
+        },
+    ]
+    deadline = time.monotonic() + 30
+    # The collector reads linked keys from the catalog at most once a second: until then
+    # the key is unknown (401) and nothing was stored, so sending again is safe.
+    while send_segment(dash_server, batch) == 401:
+        assert time.monotonic() < deadline, "the Segment key was not accepted"
+        time.sleep(0.3)
+    while not (person_stored(api, ODD_ID, 2) and person_stored(api, PAYLOAD["id"], 3)):
+        assert time.monotonic() < deadline, "the events were not stored"
+        time.sleep(0.2)
+    yield api
+    api.http.close()

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
-from conftest import (
+from dashboard_env import (
     ADMIN,
     DEMO,
     OTHER,

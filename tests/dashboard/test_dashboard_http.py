@@ -7,7 +7,7 @@ import json
 import re
 
 import httpx
-from conftest import ADMIN, DEMO, OTHER, VIEWER, csrf_from
+from dashboard_env import ADMIN, DEMO, OTHER, VIEWER, csrf_from
 
 from footfall.web.dashboard.api import _cell
 

@@ -21,11 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from footfall.errors import InvalidQuery
-from footfall.product.automations import parse_automation
-from footfall.product.cohorts import parse_cohort
 from footfall.product.engine import ProductEngine
-from footfall.product.funnel import parse_funnel
 from footfall.product.users import page
+from footfall.web import saved_queries
 from footfall.web.stats_api import _ApiError, _rate_limit
 
 Handler = Callable[[Request], Awaitable[Any]]
@@ -103,67 +101,34 @@ def product_routes(ctx: Any) -> list[Route]:
             offset=offset,
         )
 
-    def saved(kind: str, check: Callable[[dict[str, Any]], Any]) -> tuple[Handler, ...]:
-        """List, save and delete handlers for saved `kind` queries (funnel, cohort)."""
+    def saved(kind: str) -> tuple[Handler, ...]:
+        """List, save and delete handlers for saved `kind` queries (saved_queries.py)."""
 
         async def listing(request: Request) -> Any:
             site = authorize(request, request.query_params.get("site_id"))
-            rows = ctx.catalog.saved_queries(site, kind)
-            return {
-                "results": [
-                    {
-                        "id": i,
-                        "name": name,
-                        kind: _redacted(json.loads(body)),
-                        "created_at": created,
-                    }
-                    for i, name, body, created in rows
-                ]
-            }
+            return saved_queries.listing(ctx.catalog, site, kind)
 
         async def save(request: Request) -> Any:
             body, site = await body_of(request)
-            name, value = body.get("name"), body.get(kind)
-            if not isinstance(name, str) or not name.strip() or len(name) > 200:
-                raise InvalidQuery("name", "expected a name (1 to 200 characters)")
-            if not isinstance(value, dict):
-                raise InvalidQuery(kind, f"expected the {kind} object")
-            try:
-                value = check({**value, "site_id": site} if kind == "funnel" else value)
-            except InvalidQuery as exc:
-                if exc.path.startswith(kind):
-                    raise
-                raise InvalidQuery(f"{kind}.{exc.path}", exc.message) from None
-            saved_id = ctx.catalog.save_query(site, kind, name.strip(), json.dumps(value))
-            answer = {"id": saved_id, "name": name.strip(), kind: _redacted(value)}
-            return JSONResponse(answer, 201)
+            return JSONResponse(saved_queries.save(ctx.catalog, site, kind, body), 201)
 
         async def delete(request: Request) -> Any:
             site = authorize(request, request.query_params.get("site_id"))
-            if not ctx.catalog.delete_saved_query(site, kind, saved_id_of(request)):
+            if not saved_queries.delete(ctx.catalog, site, kind, request.path_params["saved_id"]):
                 raise _ApiError(404, f"No such saved {kind}.")
             return Response(status_code=204)
 
         return listing, save, delete
 
     def saved_id_of(request: Request) -> int:
-        try:
-            return int(request.path_params["saved_id"])
-        except ValueError:
-            raise _ApiError(404, "No such saved query.") from None
-
-    def check_funnel(value: dict[str, Any]) -> dict[str, Any]:
-        parse_funnel(value)
-        return value
-
-    def check_cohort(value: dict[str, Any]) -> dict[str, Any]:
-        parse_cohort(value, "cohort")
-        return value
+        found = saved_queries.saved_id_of(request.path_params["saved_id"])
+        if found is None:
+            raise _ApiError(404, "No such saved query.")
+        return found
 
     async def members(request: Request) -> Any:
         body, site = await body_of(request)
-        ref = body.get("cohort")
-        cohort = ref if isinstance(ref, int) and not isinstance(ref, bool) else parse_cohort(ref)
+        cohort = saved_queries.cohort_ref(body.get("cohort"))
         limit, offset = page(body.get("pagination") or {}, default=100)
         return await run_in_threadpool(
             engine.cohort_members, site, cohort, now=ctx.clock(), limit=limit, offset=offset
@@ -174,19 +139,14 @@ def product_routes(ctx: Any) -> list[Route]:
         found = await run_in_threadpool(
             engine.cohort_members, site, saved_id_of(request), now=ctx.clock(), limit=1_000_000
         )
-        text = "person\n" + "".join(_csv_cell(p) + "\n" for p in found["people"])
+        text = saved_queries.members_csv(found["people"])
         headers = {"Content-Disposition": 'attachment; filename="cohort.csv"'}
         return Response(text, media_type="text/csv", headers=headers)
 
     async def sizes(request: Request) -> Any:
         args = request.query_params
         site = authorize(request, args.get("site_id"))
-        interval = args.get("interval", "week")
-        if interval not in ("day", "week"):
-            raise InvalidQuery("interval", "expected day or week")
-        points = int(args["points"]) if args.get("points", "").isdigit() else 8
-        if not 1 <= points <= 60:
-            raise InvalidQuery("points", "expected 1 to 60")
+        interval, points = saved_queries.sizes_params(args)
         result = await run_in_threadpool(
             engine.cohort_sizes,
             site,
@@ -197,13 +157,9 @@ def product_routes(ctx: Any) -> list[Route]:
         )
         return {"results": result}
 
-    def check_automation(value: dict[str, Any]) -> dict[str, Any]:
-        parse_automation(value)
-        return value
-
-    list_funnels, save_funnel, delete_funnel = saved("funnel", check_funnel)
-    list_autos, save_auto, delete_auto = saved("automation", check_automation)
-    list_cohorts, save_cohort, delete_cohort = saved("cohort", check_cohort)
+    list_funnels, save_funnel, delete_funnel = saved("funnel")
+    list_autos, save_auto, delete_auto = saved("automation")
+    list_cohorts, save_cohort, delete_cohort = saved("cohort")
 
     return [
         Route("/api/v2/funnel", endpoint(query("funnel")), methods=["POST"]),
@@ -225,22 +181,3 @@ def product_routes(ctx: Any) -> list[Route]:
         Route("/api/v2/cohorts/{saved_id}/members.csv", endpoint(members_csv), methods=["GET"]),
         Route("/api/v2/cohorts/{saved_id}/sizes", endpoint(sizes), methods=["GET"]),
     ]
-
-
-def _redacted(value: Any) -> Any:
-    """A saved body without its secrets (webhook secret, SMTP password)."""
-    if isinstance(value, dict):
-        return {
-            k: "***" if k in ("secret", "password") and v else _redacted(v)
-            for k, v in value.items()
-        }
-    return value
-
-
-def _csv_cell(value: str) -> str:
-    """One CSV cell; a leading =, +, - or @ is quoted so spreadsheets do not run it."""
-    if value[:1] in ("=", "+", "-", "@"):
-        value = "'" + value
-    if any(c in value for c in ',"\n\r'):
-        value = '"' + value.replace('"', '""') + '"'
-    return value

@@ -1,9 +1,15 @@
-"""The dashboard's CSS and JS, served under content-hash URLs cached for a year."""
+"""The dashboard's CSS and JS, served under content-hash URLs cached for a year.
+
+The JS is a few ES modules. An `import … from './ui.js'` in one of them is rewritten, when
+the file is loaded, to the imported module's own content-hash URL, so every module is
+cached as immutable and a change to ui.js changes the URL (and hash) of its importers too.
+"""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -11,7 +17,20 @@ from importlib import resources
 from starlette.requests import Request
 from starlette.responses import Response
 
-ASSETS = {"app.js": "application/javascript", "app.css": "text/css", "favicon.svg": "image/svg+xml"}
+JS = "application/javascript"
+ASSETS = {
+    "app.js": JS,
+    "ui.js": JS,
+    "insight.js": JS,
+    "people.js": JS,
+    "reports.js": JS,
+    "funnels.js": JS,
+    "cohorts.js": JS,
+    "app.css": "text/css",
+    "favicon.svg": "image/svg+xml",
+}
+_IMPORT = re.compile(rb"""(\bfrom\s*)(['"])\./([\w-]+\.js)\2""")
+_LOADING: list[str] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +47,28 @@ class Asset:
         return f"/static/{stem}.{self.digest}.{ext}"
 
 
+def _linked(name: str, body: bytes) -> bytes:
+    """`from './x.js'` → `from '/static/x.<hash>.js'` (x must be an asset; no cycles)."""
+
+    def swap(found: re.Match[bytes]) -> bytes:
+        target = found.group(3).decode()
+        if target not in ASSETS or target in _LOADING:
+            raise RuntimeError(f"{name} imports {target}: not a dashboard asset, or a cycle")
+        quote = found.group(2)
+        return found.group(1) + quote + asset(target).url.encode() + quote
+
+    _LOADING.append(name)
+    try:
+        return _IMPORT.sub(swap, body)
+    finally:
+        _LOADING.pop()
+
+
 @cache
 def asset(name: str) -> Asset:
     body = (resources.files("footfall.web.dashboard") / "static" / name).read_bytes()
+    if name.endswith(".js"):
+        body = _linked(name, body)
     digest = hashlib.sha256(body).hexdigest()[:12]
     return Asset(name, body, gzip.compress(body, 9, mtime=0), digest, ASSETS[name])
 

@@ -17,6 +17,8 @@ def human_duration(seconds: float | int | None) -> str:
     total = round(float(seconds or 0))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
+    if hours >= 48:
+        return f"{hours // 24}d {hours % 24}h"
     if hours:
         return f"{hours}h {minutes}m"
     if minutes:

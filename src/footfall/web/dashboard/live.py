@@ -1,6 +1,7 @@
-"""Two reads the query engine does not offer: the newest events, and the property keys in use.
+"""Reads the query engine does not offer: the newest events, the property keys in use, and
+the user trait keys in use (from `$identify` records, for the product pages' pickers).
 
-Both are small, bound-parameter SQL with the site guard written in, printed per dialect
+All are small, bound-parameter SQL with the site guard written in, printed per dialect
 (DuckDB takes `?`, ClickHouse `{pN:Type}`). Only display columns are read: there is no
 IP or user agent in the store to leak.
 """
@@ -48,6 +49,20 @@ _PROP_KEYS = {
     ),
 }
 
+_TRAIT_KEYS = {
+    "duckdb": (
+        "SELECT k FROM (SELECT unnest(map_keys(props)) AS k FROM events "
+        "WHERE site_id = ? AND name = ? AND timestamp >= ?) "
+        "GROUP BY k ORDER BY count(*) DESC LIMIT 500"
+    ),
+    "clickhouse": (
+        "SELECT arrayJoin(mapKeys(props)) AS k FROM events WHERE site_id = {p0:String} "
+        "AND name = {p1:String} AND timestamp >= {p2:DateTime64(3, 'UTC')} "
+        "GROUP BY k ORDER BY count() DESC LIMIT 500"
+    ),
+}
+TRAIT_OPS = ("set", "set_once", "add", "unset")
+
 
 def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
@@ -71,3 +86,15 @@ def latest_events(store: Store, site_id: str, since: datetime) -> list[dict[str,
 def property_keys(store: Store, site_id: str, since: datetime) -> list[str]:
     _names, rows = store.fetch(_PROP_KEYS[store.dialect], [site_id, _naive_utc(since)])
     return [str(row[0]) for row in rows if row[0]]
+
+
+def trait_keys(store: Store, site_id: str, since: datetime) -> list[str]:
+    """Trait names that `$identify` records set (`set:plan` → `plan`), most used first."""
+    sql = _TRAIT_KEYS[store.dialect]
+    _names, rows = store.fetch(sql, [site_id, "$identify", _naive_utc(since)])
+    keys: dict[str, None] = {}
+    for (flat,) in rows:
+        op, sep, trait = str(flat or "").partition(":")
+        if sep and op in TRAIT_OPS and trait:
+            keys[trait] = None
+    return list(keys)[:50]

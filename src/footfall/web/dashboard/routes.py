@@ -1,5 +1,6 @@
 """The dashboard's URL map. Every handler is wrapped by `security.endpoint` (headers, CSRF
-on POST, friendly errors); JSON endpoints answer errors in JSON."""
+on POST and DELETE, friendly errors); JSON endpoints answer errors in JSON. Product pages
+and their endpoints exist under /sites/ only, never under a shared link's /share/."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from footfall.web.dashboard.api import api_handlers
 from footfall.web.dashboard.assets import serve_asset
 from footfall.web.dashboard.auth import auth_handlers
 from footfall.web.dashboard.pages import page_handlers
+from footfall.web.dashboard.product import product_handlers
+from footfall.web.dashboard.product_pages import PAGES as PRODUCT_PAGES
+from footfall.web.dashboard.product_pages import product_page_handlers
 from footfall.web.dashboard.security import endpoint
 from footfall.web.dashboard.share import share_handlers
 from footfall.web.dashboard.state import Dashboard
@@ -23,6 +27,7 @@ GET, BOTH = ["GET"], ["GET", "POST"]
 def dashboard_routes(ctx: Any) -> list[Route]:
     dash = Dashboard(ctx)
     auth, pages, share = auth_handlers(dash), page_handlers(dash), share_handlers(dash)
+    product_pages = product_page_handlers(dash)
 
     def resolve(request: Request) -> Site:
         return dash.site_for(request, request.path_params["domain"])[0]
@@ -32,8 +37,8 @@ def dashboard_routes(ctx: Any) -> list[Route]:
     def page(path: str, handler: Any, methods: list[str] = GET) -> Route:
         return Route(path, endpoint(dash, handler), methods=methods)
 
-    def json(path: str, handler: Any) -> Route:
-        return Route(path, endpoint(dash, handler, json=True), methods=GET)
+    def json(path: str, handler: Any, methods: list[str] = GET) -> Route:
+        return Route(path, endpoint(dash, handler, json=True), methods=methods)
 
     return [
         Route("/static/{name:str}", endpoint(dash, serve_asset), methods=GET),
@@ -47,7 +52,13 @@ def dashboard_routes(ctx: Any) -> list[Route]:
         page("/sites/{domain}/details", pages["details"]),
         page("/sites/{domain}/live", pages["live"]),
         page("/sites/{domain}/settings", pages["settings"], BOTH),
+        *(page(f"/sites/{{domain}}/{view}", product_pages[view]) for view in PRODUCT_PAGES),
+        page("/sites/{domain}/people/{person:path}", product_pages["person"]),
         *(json(f"/sites/{{domain}}/api/{name}", handler) for name, handler in api.items()),
+        *(
+            json(f"/sites/{{domain}}/api/product{path}", handler, methods)
+            for path, methods, handler in product_handlers(dash)
+        ),
         page("/share/{token}", share["dashboard"]),
         page("/share/{token}/unlock", share["unlock"], ["POST"]),
         page("/share/{token}/details", share["details"]),

@@ -1,7 +1,8 @@
 """What every dashboard response shares: security headers, CSRF on POST, friendly errors.
 
 Each dashboard endpoint is wrapped by `endpoint()`, so a handler only raises `Problem`
-(or `LoginRequired`) and never forgets a header or a CSRF check.
+(or `LoginRequired`) and never forgets a header or a CSRF check (every method that
+changes something: POST from forms, POST and DELETE from the product pages' JS).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _TITLES = {400: "Bad request", 403: "Not allowed", 404: "Not found", 429: "Slow down"}
 
 
@@ -68,11 +70,11 @@ class LoginRequired(Problem):
 
 
 def endpoint(dash: Dashboard, handler: Handler, *, json: bool = False) -> Handler:
-    """Wrap a handler: CSRF check on POST, errors as pages (or JSON), headers on everything."""
+    """Wrap a handler: CSRF check on POST and DELETE, errors as pages (or JSON), headers."""
 
     async def wrapped(request: Request) -> Response:
         try:
-            if request.method == "POST":
+            if request.method not in SAFE_METHODS:
                 await dash.csrf.check(request)
             response = await handler(request)
         except LoginRequired:

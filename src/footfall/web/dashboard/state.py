@@ -1,4 +1,4 @@
-"""The dashboard's shared state: the app context, accounts, query engine and templates.
+"""The dashboard's shared state: the app context, accounts, query engines and templates.
 
 Handlers receive one `Dashboard` and ask it who the user is and whether they may see a
 site; every site-scoped handler goes through `site_for()`, so no request reaches a site
@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse
 from footfall.catalog.accounts import Accounts, User
 from footfall.catalog.sqlite import Site
 from footfall.errors import InvalidQuery
+from footfall.product.engine import ProductEngine
 from footfall.query.engine import QueryEngine
 from footfall.web.dashboard.assets import asset_url
 from footfall.web.dashboard.csrf import SESSION_COOKIE, Csrf
@@ -32,6 +33,7 @@ class Dashboard:
         self.ctx = ctx
         self.accounts = Accounts(ctx.catalog)
         self.engine = QueryEngine(ctx.store)
+        self.product = ProductEngine(ctx.store, ctx.catalog)
         self.csrf = Csrf(self.accounts.secret("csrf"))
         self.env = Environment(
             loader=FileSystemLoader(_TEMPLATES),
@@ -75,7 +77,7 @@ class Dashboard:
         if site is None or role is None:
             raise Problem(404, f"There is no site {domain!r} you can see.")
         if need == "owner" and role != "owner":
-            raise Problem(403, "Only the site's owners can change its settings.")
+            raise Problem(403, "Only the site's owners can change its settings and saved reports.")
         return site, role
 
     # data --------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-// Footfall dashboard: reads Stats API v2 results from the page's JSON endpoints and draws
-// them. Visitor data is only ever inserted with textContent / createElement, never as HTML.
+// Footfall dashboard, details and live pages: read Stats API v2 results from the page's JSON
+// endpoints and draw them. Visitor data is only ever inserted with textContent /
+// createElement, never as HTML (the helpers in ui.js, shared with the product pages).
 
-const app = document.getElementById('app');
-const API = app ? app.dataset.api : '';
-const HOME = app ? app.dataset.home : '';
+import {
+  API, HOME, app, busy, countryName, dateRange, drawChart, el, formatMetric, getJSON, human,
+  numeric, periodControl, rangeDays, showError,
+} from './ui.js';
 
 const METRICS = [
   ['visitors', 'Unique visitors'], ['visits', 'Total visits'], ['pageviews', 'Total pageviews'],
@@ -26,71 +28,6 @@ const CHOICES = {
   systems: [['Operating systems', 'visit:os'], ['OS versions', 'visit:os_version']],
 };
 const LABELS = Object.fromEntries([...PANELS.flatMap((p) => p.tabs), ...Object.values(CHOICES).flat()].map(([label, dim]) => [dim, label]));
-
-// ---- formatting -------------------------------------------------------------------------
-
-export function human(n) {
-  n = Number(n || 0);
-  for (const [limit, suffix] of [[1e9, 'B'], [1e6, 'M'], [1e3, 'k']]) {
-    if (Math.abs(n) >= limit) {
-      const s = n / limit;
-      return (Math.abs(s) < 100 ? s.toFixed(1) : s.toFixed(0)).replace(/\.0$/, '') + suffix;
-    }
-  }
-  return Number.isInteger(n) ? String(n) : n.toFixed(1);
-}
-
-export function duration(seconds) {
-  const t = Math.round(Number(seconds || 0));
-  const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
-  if (h) return `${h}h ${m}m`;
-  if (m) return `${m}m ${s}s`;
-  return `${s}s`;
-}
-
-function formatMetric(metric, value) {
-  if (value && typeof value === 'object') return value.short || '';
-  if (value === null || value === undefined) return '—';
-  if (metric === 'visit_duration' || metric === 'time_on_page') return duration(value);
-  if (metric === 'bounce_rate' || metric === 'conversion_rate' || metric === 'percentage') return `${value}%`;
-  if (metric === 'views_per_visit') return Number(value || 0).toFixed(2);
-  return human(value);
-}
-
-// ---- DOM helpers --------------------------------------------------------------------------
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const child of children) if (child != null) node.append(child);
-  return node;
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-function svg(tag, attrs = {}) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  return node;
-}
-
-// Loading state: dimmed for the eye, aria-busy for screen readers.
-function busy(node, on) {
-  node.classList.toggle('loading', on);
-  node.setAttribute('aria-busy', String(on));
-}
-
-function showError(message) {
-  const box = document.getElementById('error');
-  if (!box) return;
-  box.hidden = !message;
-  box.textContent = message || '';
-}
 
 // ---- state in the URL ---------------------------------------------------------------------
 
@@ -124,15 +61,9 @@ function stateQuery(state, extra = {}) {
   return q ? `?${q}` : '';
 }
 
-function dateRange(state) {
-  if (state.period === 'custom' && state.from && state.to) return [state.from, state.to];
-  return state.period === 'custom' ? '30d' : state.period;
-}
-
 // Intervals that give a readable chart (and a small response) for each range.
 function allowedUnits(state) {
-  let days = { day: 1, yesterday: 1, '7d': 7, '30d': 30, month: 31, previous_month: 31, year: 366, all: 9999 }[state.period];
-  if (state.period === 'custom') days = (new Date(state.to) - new Date(state.from)) / 864e5 + 1 || 30;
+  const days = rangeDays(state);
   if (days <= 2) return ['minute', 'hour'];
   if (days <= 62) return ['hour', 'day', 'week'];
   return ['day', 'week', 'month'];
@@ -146,15 +77,6 @@ function baseQuery(state, metrics, dimensions = [], extra = {}) {
     filters: state.filters.map(([d, v]) => ['is', d, [v]]),
     ...extra,
   };
-}
-
-async function getJSON(path, params = {}) {
-  const url = new URL(API + path, location.origin);
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
-  const response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.error || `request failed (${response.status})`);
-  return body;
 }
 
 const runQuery = (query) => getJSON('/query', { q: query });
@@ -203,67 +125,6 @@ function renderStats(state, result, onMetric) {
   return row.metrics[0] || 0;
 }
 
-function niceTop(max) {
-  if (max <= 4) return 4;
-  const step = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * step >= max) return m * step;
-  return 10 * step;
-}
-
-export function drawChart(box, labels, series, metric, unit) {
-  const W = Math.max(280, box.clientWidth || 800), H = Math.max(120, box.clientHeight || 220);
-  const P = { l: 44, r: 12, t: 12, b: 26 };
-  const all = series.flatMap((s) => s.values);
-  const top = niceTop(Math.max(1, ...all));
-  const x = (i) => P.l + (labels.length > 1 ? (i * (W - P.l - P.r)) / (labels.length - 1) : (W - P.l - P.r) / 2);
-  const y = (v) => H - P.b - (v / top) * (H - P.t - P.b);
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart-svg' });
-  for (let g = 0; g <= 4; g++) {
-    const v = (top * g) / 4;
-    chart.append(svg('line', { x1: P.l, x2: W - P.r, y1: y(v), y2: y(v), class: 'grid' }));
-    const t = svg('text', { x: P.l - 6, y: y(v) + 4, class: 'axis', 'text-anchor': 'end' });
-    t.textContent = formatMetric(metric, Math.round(v * 10) / 10);
-    chart.append(t);
-  }
-  const every = Math.max(1, Math.ceil(labels.length / Math.max(2, Math.floor(W / 100))));
-  labels.forEach((label, i) => {
-    if (i % every) return;
-    const t = svg('text', { x: x(i), y: H - 6, class: 'axis', 'text-anchor': 'middle' });
-    t.textContent = shortLabel(label, unit);
-    chart.append(t);
-  });
-  series.forEach((s) => {
-    const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    if (!s.dashed) {
-      chart.append(svg('polygon', { points: `${x(0)},${y(0)} ${points} ${x(s.values.length - 1)},${y(0)}`, class: 'area' }));
-    }
-    chart.append(svg('polyline', { points, class: s.dashed ? 'line previous' : 'line' }));
-  });
-  const tip = el('div', { class: 'tip', hidden: true });
-  chart.addEventListener('mousemove', (event) => {
-    const rect = chart.getBoundingClientRect();
-    const rel = ((event.clientX - rect.left) / rect.width) * W;
-    const i = Math.max(0, Math.min(labels.length - 1, Math.round(((rel - P.l) / (W - P.l - P.r)) * (labels.length - 1))));
-    tip.hidden = false;
-    tip.textContent = `${labels[i]}: ${series.map((s) => `${s.name} ${formatMetric(metric, s.values[i])}`).join(' · ')}`;
-  });
-  chart.addEventListener('mouseleave', () => { tip.hidden = true; });
-  box.replaceChildren(chart, tip);
-  box.redraw = () => drawChart(box, labels, series, metric, unit);
-}
-
-let resizeTimer = 0;
-window.addEventListener('resize', () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => document.querySelectorAll('.chart').forEach((box) => box.redraw && box.redraw()), 150);
-});
-
-function shortLabel(label, unit) {
-  if (unit === 'minute' || unit === 'hour') return label.slice(11, 16);
-  if (unit === 'month') return label.slice(0, 7);
-  return label.slice(5, 10);
-}
-
 // Returns a function that draws the chart, so the caller can drop an answer that came too late.
 async function loadChart(state, comparing) {
   const box = document.getElementById('chart');
@@ -286,7 +147,6 @@ function drawSeries(box, state, comparing, unit, result) {
   box.setAttribute('aria-label', `${name} per ${used}, ${labels.length} points${comparing ? ', dashed: the earlier period' : ''}`);
 }
 
-const numeric = (v) => (v && typeof v === 'object' ? Number(v.value || 0) : Number(v || 0));
 const guessUnit = (labels) => (labels[0] && labels[0].length > 10 ? 'hour' : 'day');
 
 function panelQuery(state, dim, limit, search) {
@@ -299,11 +159,6 @@ function panelQuery(state, dim, limit, search) {
     query.filters.push(['is_not', 'event:name', ['pageview']]);
   }
   return query;
-}
-
-const REGIONS = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
-function countryName(code) {
-  try { return (/^[A-Z]{2}$/.test(code) && REGIONS && REGIONS.of(code)) || code; } catch { return code; }
 }
 
 function renderRows(list, result, dim, onFilter) {
@@ -385,12 +240,8 @@ function renderPanel(spec, state, onFilter) {
 
 function dashboard() {
   let state = readState();
-  const period = document.getElementById('period');
   const compare = document.getElementById('compare');
   const unit = document.getElementById('unit');
-  const from = document.getElementById('from');
-  const to = document.getElementById('to');
-  const custom = document.getElementById('custom');
 
   function navigate(change) {
     state = { ...state, ...change };
@@ -403,18 +254,7 @@ function dashboard() {
     navigate({ filters: [...filters, [dim, value]] });
   }
 
-  period.addEventListener('change', () => {
-    if (period.value === 'custom') {
-      custom.hidden = false;
-      if (!from.value) {
-        const today = new Date();
-        to.value = today.toISOString().slice(0, 10);
-        from.value = new Date(today - 29 * 864e5).toISOString().slice(0, 10);
-      }
-    }
-    navigate({ period: period.value, from: from.value, to: to.value, unit: '' });
-  });
-  for (const input of [from, to]) input.addEventListener('change', () => navigate({ period: 'custom', from: from.value, to: to.value }));
+  const showPeriod = periodControl(navigate, { unit: '' });
   compare.addEventListener('change', () => navigate({ compare: compare.value }));
   unit.addEventListener('change', () => navigate({ unit: unit.value }));
   window.addEventListener('popstate', () => { state = readState(); render(); });
@@ -422,13 +262,11 @@ function dashboard() {
   let renders = 0;
   async function render() {
     const mine = ++renders;
-    period.value = state.period;
+    showPeriod(state);
     compare.value = state.compare;
     const units = allowedUnits(state);
     for (const option of unit.options) option.disabled = Boolean(option.value) && !units.includes(option.value);
     unit.value = units.includes(state.unit) ? state.unit : '';
-    custom.hidden = state.period !== 'custom';
-    from.value = state.from; to.value = state.to;
     renderChips(state, navigate);
     showError('');
     const comparing = Boolean(state.compare);
