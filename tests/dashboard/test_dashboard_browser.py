@@ -292,7 +292,7 @@ def test_screenshots(dash_server, new_context, tmp_path):
     page.screenshot(path=out / "login.png")
     page = browser_login(light, dash_server, ADMIN)
     page.screenshot(path=out / "sites.png")
-    page.goto(f"{dash_server.url}/sites/{DEMO}?period=30d")
+    page.goto(f"{dash_server.url}/sites/{DEMO}?period=7d")
     _wait_loaded(page)
     page.screenshot(path=out / "dashboard.png", full_page=True)
     page.goto(f"{dash_server.url}/sites/{DEMO}/details?dim=visit:source")
@@ -306,7 +306,7 @@ def test_screenshots(dash_server, new_context, tmp_path):
 
     dark = new_context(color_scheme="dark")
     page = browser_login(dark, dash_server, ADMIN)
-    page.goto(f"{dash_server.url}/sites/{DEMO}?period=30d&compare=previous_period")
+    page.goto(f"{dash_server.url}/sites/{DEMO}?period=7d&compare=previous_period")
     _wait_loaded(page)
     page.screenshot(path=out / "dashboard-dark.png", full_page=True)
 

@@ -108,8 +108,10 @@ function renderStats(state, result, onMetric) {
   const row = result.results[0] || { metrics: METRICS.map(() => 0) };
   box.replaceChildren(...METRICS.map(([metric, label], i) => {
     const value = row.metrics[i];
-    const change = row.comparison ? row.comparison.change[i] : null;
-    let badge = null;
+    // No visitors in the earlier period (a new site): nothing to compare with, so no badge.
+    const before = Boolean(row.comparison) && numeric(row.comparison.metrics[0]) > 0;
+    const change = before ? row.comparison.change[i] : null;
+    let badge = row.comparison && !before ? el('span', { class: 'change', title: 'No visits in the previous period to compare with', text: 'new' }) : null;
     if (change !== null && change !== undefined) {
       const good = LOWER_IS_BETTER.has(metric) ? change < 0 : change > 0;
       const arrow = change > 0 ? '↑' : change < 0 ? '↓' : '';
