@@ -148,6 +148,19 @@ def test_dashboard_filter_range_compare_and_logout(dash_server, new_context):
     assert "/login?next=" in page.url
 
 
+def test_filter_on_a_property_key_with_an_equals_sign(dash_server, new_context):
+    """`f=<dim>=<value>` in the URL: a '=' inside the key is escaped, so it survives."""
+    page = browser_login(new_context(), dash_server, ADMIN)
+    page.goto(f"{dash_server.url}/sites/{DEMO}?f=event%3Aprops%3Aa%253Db%3Dx%3Dy")
+    page.wait_for_selector(".chip")
+    assert page.inner_text(".chip").replace("\n", " ").startswith("Property a=b is x=y")
+    page.locator(".chip-x").click()
+    page.wait_for_function("!location.search.includes('f=')")
+    page.go_back()
+    page.wait_for_selector(".chip")
+    assert "a=b" in page.inner_text(".chip")
+
+
 def test_details_search_and_csv(dash_server, new_context):
     context = new_context()
     page = browser_login(context, dash_server, ADMIN)

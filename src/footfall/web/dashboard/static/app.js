@@ -3,8 +3,8 @@
 // createElement, never as HTML (the helpers in ui.js, shared with the product pages).
 
 import {
-  API, HOME, app, busy, countryName, dateRange, drawChart, el, formatMetric, getJSON, human,
-  numeric, periodControl, rangeDays, showError,
+  API, HOME, app, busy, countryName, dateRange, drawChart, el, encodeFilter, formatMetric,
+  getJSON, human, numeric, parseFilter, periodControl, rangeDays, showError,
 } from './ui.js';
 
 const METRICS = [
@@ -42,10 +42,7 @@ function readState() {
     unit: p.get('unit') || '',
     prop: p.get('prop') || '',
     dim: p.get('dim') || '',
-    filters: p.getAll('f').map((f) => {
-      const i = f.indexOf('=');
-      return [f.slice(0, i), f.slice(i + 1)];
-    }).filter(([d]) => d),
+    filters: p.getAll('f').map(parseFilter).filter((f) => f && f[0] === 'is').map(([, d, v]) => [d, v]),
   };
 }
 
@@ -56,7 +53,7 @@ function stateQuery(state, extra = {}) {
   if (s.period === 'custom') { p.set('from', s.from); p.set('to', s.to); }
   for (const key of ['compare', 'unit', 'prop', 'dim']) if (s[key]) p.set(key, s[key]);
   if (s.metric !== 'visitors') p.set('metric', s.metric);
-  for (const [d, v] of s.filters) p.append('f', `${d}=${v}`);
+  for (const [d, v] of s.filters) p.append('f', encodeFilter('is', d, v));
   const q = p.toString();
   return q ? `?${q}` : '';
 }

@@ -2,7 +2,9 @@
 // each page's own keys), the cohort selector, filter chips, the pickers' suggestions, step
 // pickers and links to people. Built on ui.js; every visitor string goes in as text.
 
-import { HOME, app, dateRange, el, getJSON, periodControl, showError } from './ui.js';
+import {
+  HOME, app, dateRange, el, encodeFilter, getJSON, parseFilter, periodControl, showError,
+} from './ui.js';
 
 export const OWNER = Boolean(app && app.dataset.role === 'owner');
 
@@ -88,25 +90,7 @@ export function common(state) {
 
 // ---- filters --------------------------------------------------------------------------------
 
-// In the URL: `f=<dim>=<value>` (is), `f=!<dim>=<value>` (is not), `f=~<dim>=<value>`
-// (contains). A '=' or '%' inside the dimension (a trait or property name) is written
-// %3D / %25, so the first bare '=' always ends the dimension.
-const OPS = { '': 'is', '!': 'is_not', '~': 'contains' };
 const OP_TEXT = { is: 'is', is_not: 'is not', contains: 'contains' };
-
-export function parseFilter(raw) {
-  const mark = raw[0] === '!' || raw[0] === '~' ? raw[0] : '';
-  const rest = raw.slice(mark.length);
-  const i = rest.indexOf('=');
-  if (i <= 0) return null;
-  const dim = rest.slice(0, i).replace(/%3D/gi, '=').replace(/%25/g, '%');
-  return [OPS[mark], dim, rest.slice(i + 1)];
-}
-
-export function encodeFilter(op, dim, value) {
-  const mark = Object.keys(OPS).find((k) => OPS[k] === op) || '';
-  return `${mark}${dim.replace(/%/g, '%25').replace(/=/g, '%3D')}=${value}`;
-}
 
 const NAMED = {
   'event:page': 'Page', 'event:name': 'Event', 'event:hostname': 'Hostname',

@@ -250,3 +250,24 @@ export function sparkline(values, label) {
   node.append(svg('polyline', { points, fill: 'none', stroke: 'currentColor', 'stroke-width': '1.8', 'vector-effect': 'non-scaling-stroke' }));
   return node;
 }
+
+// ---- filters in the URL ---------------------------------------------------------------------
+
+// In the URL: `f=<dim>=<value>` (is), `f=!<dim>=<value>` (is not), `f=~<dim>=<value>`
+// (contains). A '=' or '%' inside the dimension (a trait or property name) is written
+// %3D / %25, so the first bare '=' always ends the dimension.
+const OPS = { '': 'is', '!': 'is_not', '~': 'contains' };
+
+export function parseFilter(raw) {
+  const mark = raw[0] === '!' || raw[0] === '~' ? raw[0] : '';
+  const rest = raw.slice(mark.length);
+  const i = rest.indexOf('=');
+  if (i <= 0) return null;
+  const dim = rest.slice(0, i).replace(/%3D/gi, '=').replace(/%25/g, '%');
+  return [OPS[mark], dim, rest.slice(i + 1)];
+}
+
+export function encodeFilter(op, dim, value) {
+  const mark = Object.keys(OPS).find((k) => OPS[k] === op) || '';
+  return `${mark}${dim.replace(/%/g, '%25').replace(/=/g, '%3D')}=${value}`;
+}
