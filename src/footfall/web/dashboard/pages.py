@@ -139,15 +139,7 @@ def page_handlers(dash: Dashboard) -> dict[str, Any]:
     def shell(template: str, title: str) -> Any:
         async def handler(request: Request) -> Response:
             site, role = dash.site_for(request, request.path_params["domain"])
-            context = {
-                "title": f"{site.domain} · {title}",
-                "site": site,
-                "role": role,
-                "api": f"/sites/{site.domain}/api",
-                "home": f"/sites/{site.domain}",
-                "shared": False,
-            }
-            return dash.render(request, template, context)
+            return dash.render(request, template, dash.site_page(site, role, title))
 
         return handler
 

@@ -34,17 +34,7 @@ def product_page_handlers(dash: Dashboard) -> dict[str, Handler]:
         request: Request, view: str, template: str, title: str, script: str, **extra: Any
     ) -> Response:
         site, role = dash.site_for(request, request.path_params["domain"])
-        context = {
-            "title": f"{site.domain} · {title}",
-            "site": site,
-            "role": role,
-            "api": f"/sites/{site.domain}/api",
-            "home": f"/sites/{site.domain}",
-            "shared": False,
-            "view": view,
-            "script": script,
-            **extra,
-        }
+        context = {**dash.site_page(site, role, title), "view": view, "script": script, **extra}
         return dash.render(request, template, context)
 
     def shell(view: str) -> Handler:

@@ -55,6 +55,17 @@ class Dashboard:
         }
         return HTMLResponse(self.env.get_template(name).render(values), status)
 
+    def site_page(self, site: Site, role: str, title: str) -> dict[str, Any]:
+        """The context every logged-in page of one site needs (the tabs, the JSON base)."""
+        return {
+            "title": f"{site.domain} · {title}",
+            "site": site,
+            "role": role,
+            "api": f"/sites/{site.domain}/api",
+            "home": f"/sites/{site.domain}",
+            "shared": False,
+        }
+
     # who is asking -----------------------------------------------------------------
 
     def optional_user(self, request: Request) -> User | None:
