@@ -27,7 +27,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from footfall.demo import generate_rows
-from footfall.product.cohorts import parse_cohort
 from footfall.product.engine import ProductEngine
 from footfall.store.base import SpoolPosition, open_store
 
@@ -101,8 +100,7 @@ EXPORTERS = {"conditions": [{"did": {"event": "Export"}, "at_least": 3, "within_
 
 def ask(engine: ProductEngine, method: str, spec: dict[str, Any]) -> Callable[[], Any]:
     if method == "cohort":
-        cohort = parse_cohort(spec["cohort"])
-        return lambda: engine.cohort_members(SITE, cohort, now=NOW, limit=100)
+        return lambda: engine.cohort_members(SITE, spec["cohort"], now=NOW, limit=100)
     return lambda: getattr(engine, method)(spec, now=NOW)
 
 

@@ -63,8 +63,7 @@ def add_product_usage(
     """Append identify records and later app sessions to `cols`, extending `sessions`."""
     count = len(sessions["start"])
     n = len(signups.session)
-    ids = [""] + [f"anon-{i:06x}{int(v) % 4096:03x}" for i, v in enumerate(signups.session)]
-    ids += [f"user-{i + 1:05d}" for i in range(n)]
+    ids = ["", *(f"anon-{i + 1:06x}" for i in range(n)), *(f"user-{i + 1:05d}" for i in range(n))]
     distinct_of_session = np.zeros(count, dtype=np.int64)
     distinct_of_session[signups.session] = np.arange(1, n + 1)
     user_ix = np.arange(n + 1, 2 * n + 1)
@@ -84,26 +83,25 @@ def add_product_usage(
         }
         for i, (plan, day) in enumerate(zip(signups.plan, signup_day, strict=True))
     ]
-    add(signups.at + US, signups.session, "$identify", _home(n), user_ix, traits)
+    signup_page = np.full(n, page_index("/signup"))
+    add(signups.at + US, signups.session, "$identify", signup_page, user_ix, traits)
 
     # Later visits: each person's habit decays; each active day is one app session.
     habit = np.clip(rng.lognormal(-1.6, 0.8, n), 0.02, 0.9)
     days_left = np.maximum((end_us - signups.at) // DAY, 0)
     person, day = _active_days(rng, habit, days_left)
-    k = len(person)
-    hours = rng.integers(7 * 3600, 22 * 3600, k) * US
+    hours = rng.integers(7 * 3600, 22 * 3600, len(person)) * US
     start = (signup_day[person] + (day + 1) * DAY + hours).astype(np.int64)
     keep = start < end_us - 60 * 60 * US
     person, start = person[keep], start[keep]
     k = len(person)
-    first = count
     _extend(sessions, rng, signups.session[person], start)
-    session = np.arange(first, first + k)
+    session = np.arange(count, count + k)
     add(start, session, "pageview", np.full(k, page_index(APP_HOME)), user_ix[person])
     # One to four feature uses per session, each on its page.
     uses = np.minimum(rng.geometric(0.55, k), 4)
     use_session = np.repeat(np.arange(k), uses)
-    use_at = start[use_session] + (rng.integers(20, 900, len(use_session)) * US)
+    use_at = start[use_session] + rng.integers(20, 900, len(use_session)) * US
     weights = np.array([f[2] for f in FEATURES])
     feature = rng.choice(len(FEATURES), len(use_session), p=weights / weights.sum())
     for f, (event, path, _w) in enumerate(FEATURES):
@@ -114,10 +112,6 @@ def add_product_usage(
         add(at, session[sess], event, pages, user_ix[person[sess]])
     _upgrades(rng, add, signups, person, session, start, user_ix)
     return People(ids, np.concatenate([distinct_of_session, np.zeros(k, np.int64)]))
-
-
-def _home(n: int) -> np.ndarray:
-    return np.full(n, page_index("/signup"))
 
 
 def _active_days(

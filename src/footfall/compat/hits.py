@@ -109,8 +109,15 @@ def skew_corrected(
         )
 
 
+def may_hold_oversize(raw: bytes, limit: int) -> bool:
+    """Whether one event of this body can exceed `limit`: the body is larger, or gzipped.
+
+    Below that, per-event `check_size` (a JSON dump per event) is skipped on the hot path."""
+    return len(raw) > limit or raw[:2] == b"\x1f\x8b"
+
+
 def check_size(record: Any, limit: int, where: str) -> None:
-    """Per-event size limits; callers skip it when the whole body is under `limit`."""
+    """A per-event size limit (call it when `may_hold_oversize`)."""
     try:
         size = len(orjson.dumps(record))
     except TypeError as exc:

@@ -30,6 +30,7 @@ from footfall.compat.hits import (
     custom_props,
     epoch_time,
     identity_hit,
+    may_hold_oversize,
     page_url,
     revenue_of,
     text,
@@ -257,7 +258,7 @@ async def handle(app: Any, scope: Scope, receive: Receive, send: Send, kind: str
         await respond(send, 200, body, cors, ctype)
         return
     origin = Origin(app.ctx.clock(), app._client(scope), header(scope, b"user-agent"))
-    sized = len(raw) > MAX_EVENT_BYTES or raw[:2] == b"\x1f\x8b"
+    sized = may_hold_oversize(raw, MAX_EVENT_BYTES)
     hits, failed = parse_records(records, kind, sites=app.protocol_keys, origin=origin, sized=sized)
     app.ctx.counters.invalid += len(failed)
     await app.store_hits(scope, hits)
@@ -306,7 +307,7 @@ async def handle_import(app: Any, scope: Scope, receive: Receive, send: Send) ->
         await answer(401, {"code": 401, "error": "Invalid credentials", "status": "Unauthorized"})
         return
     origin = Origin(app.ctx.clock(), app._client(scope), header(scope, b"user-agent"))
-    sized = len(raw) > MAX_EVENT_BYTES or raw[:2] == b"\x1f\x8b"
+    sized = may_hold_oversize(raw, MAX_EVENT_BYTES)
     hits, failed = parse_records(
         records, "import", sites=app.protocol_keys, origin=origin, site_id=site_id, sized=sized
     )

@@ -28,6 +28,7 @@ from footfall.compat.hits import (
     check_size,
     custom_props,
     identity_hit,
+    may_hold_oversize,
     obj,
     page_url,
     revenue_of,
@@ -233,7 +234,7 @@ async def handle(app: Any, scope: Scope, receive: Receive, send: Send, limit: in
         raw = await read_body(receive, limit)
         payload, fields = decode_payload(raw, query_params(scope), limit)
         origin = Origin(app.ctx.clock(), app._client(scope), header(scope, b"user-agent"))
-        sized = len(raw) > MAX_EVENT_BYTES or raw[:2] == b"\x1f\x8b"
+        sized = may_hold_oversize(raw, MAX_EVENT_BYTES)
         hits, errors, auth_error = parse_posthog(
             payload, fields, app.protocol_keys, origin, sized=sized
         )

@@ -106,6 +106,14 @@ def parse_cohort(raw: Any, path: str = "cohort") -> Cohort:
     return Cohort(match, filters, behaviours)
 
 
+def cohort_ref(raw: Any, path: str = "cohort") -> int | Cohort:
+    """A query's `cohort`: a saved cohort's id as is, or an inline definition parsed."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    require(isinstance(raw, dict), path, "expected a saved cohort's id or a definition")
+    return parse_cohort(raw, path)
+
+
 def members_cte(tree: PersonTree, cohort: Cohort, at: datetime) -> str:
     """CTE `ff_cohort` (one `person` column): the cohort's members as of `at`."""
     tree.scope_end = max(tree.scope_end, at)

@@ -62,7 +62,9 @@ class ProductEngine:
         return tree
 
     def cohort_of(self, site_id: str, ref: Any, path: str = "cohort") -> cohorts.Cohort:
-        """An inline cohort as is; a saved one's definition from the catalog."""
+        """A cohort from a parsed or raw definition, or a saved one's id (via the catalog)."""
+        if not isinstance(ref, cohorts.Cohort):
+            ref = cohorts.cohort_ref(ref, path)
         if isinstance(ref, cohorts.Cohort):
             return ref
         found = None

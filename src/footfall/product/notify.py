@@ -3,7 +3,8 @@
 Webhooks POST a JSON body with `X-Footfall-Signature: sha256=<hex>`, the HMAC-SHA256 of
 the exact body bytes under the automation's secret, so the receiver can check that the
 body came from this server unchanged. Failures (network errors, 5xx, 429) are retried
-with exponential backoff; other 4xx answers are final. E-mail goes through the SMTP
+with exponential backoff (tenacity), a 429's Retry-After honoured when it is longer; other
+4xx answers are final. E-mail goes through the SMTP
 server the owner configured for the automation (smtplib), the body from a small
 `string.Template` ($person, $cohort, $automation, $site, $entered_at).
 """
@@ -21,6 +22,8 @@ from email.message import EmailMessage
 from string import Template
 from typing import Any
 
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+
 SIGNATURE_HEADER = "X-Footfall-Signature"
 DEFAULT_SUBJECT = "$person entered $cohort"
 DEFAULT_TEMPLATE = "$person entered the cohort $cohort on $site at $entered_at.\n"
@@ -28,6 +31,18 @@ DEFAULT_TEMPLATE = "$person entered the cohort $cohort on $site at $entered_at.\
 
 class DeliveryError(Exception):
     """A notification could not be delivered (it will be tried again next round)."""
+
+
+class _Transient(DeliveryError):
+    """Worth another attempt now: a network error, a 5xx, a 429 (maybe with Retry-After)."""
+
+    def __init__(self, reason: str, retry_after: float = 0.0) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def _retry_after(value: str | None) -> float:
+    return float(value) if value and value.isdigit() else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,22 +89,35 @@ def send_webhook(
         post = httpx.post
     body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(hook.secret, body)}
-    reason = ""
-    for attempt in range(attempts):
-        if attempt:
-            sleep(backoff * 2 ** (attempt - 1))
+
+    def attempt() -> None:
         try:
             response = post(hook.url, content=body, headers=headers, timeout=10)
         except Exception as exc:  # network errors of any transport: retry
-            reason = type(exc).__name__
-            continue
+            raise _Transient(type(exc).__name__) from None
         status = int(response.status_code)
-        if status < 300:
-            return
-        reason = f"HTTP {status}"
-        if 400 <= status < 500 and status != 429:
-            break
-    raise DeliveryError(f"webhook failed: {reason}")
+        if status >= 500 or status == 429:
+            later = _retry_after(response.headers.get("retry-after")) if status == 429 else 0
+            raise _Transient(f"HTTP {status}", later)
+        if status >= 300:
+            raise DeliveryError(f"webhook failed: HTTP {status}")
+
+    def wait(state: RetryCallState) -> float:
+        failure = state.outcome.exception() if state.outcome else None
+        later = failure.retry_after if isinstance(failure, _Transient) else 0.0
+        return max(backoff * 2 ** (state.attempt_number - 1), later)
+
+    retrying = Retrying(
+        stop=stop_after_attempt(attempts),
+        wait=wait,
+        retry=retry_if_exception_type(_Transient),
+        sleep=sleep,
+        reraise=True,
+    )
+    try:
+        retrying(attempt)
+    except _Transient as exc:
+        raise DeliveryError(f"webhook failed: {exc}") from None
 
 
 def render(template: str, payload: dict[str, Any]) -> str:

@@ -138,14 +138,10 @@ def parse_common(body: Any, allowed: tuple[str, ...], default_range: str = "30d"
     if body.get("breakdown") is not None:
         breakdown = parse_dimension(body["breakdown"], "breakdown")
     cohort: Any = None
-    raw = body.get("cohort")
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        cohort = raw
-    elif raw is not None:
-        from footfall.product.cohorts import parse_cohort
+    if body.get("cohort") is not None:
+        from footfall.product.cohorts import cohort_ref  # cohorts.py builds on this module
 
-        require(isinstance(raw, dict), "cohort", "expected a saved cohort's id or a definition")
-        cohort = parse_cohort(raw)
+        cohort = cohort_ref(body["cohort"])
     return Common(site, date_range, filters, breakdown, cohort)
 
 

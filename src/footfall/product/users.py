@@ -8,6 +8,7 @@ too, without traits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +34,7 @@ class UsersQuery:
 
 def page(raw: dict[str, Any], default: int = 100) -> tuple[int, int]:
     """(limit, offset) from a `pagination`-like mapping; values may be strings (query args)."""
+    require(isinstance(raw, Mapping), "pagination", 'expected {"limit": n, "offset": n}')
     try:
         limit = int(raw.get("limit", default))
         offset = int(raw.get("offset", 0))
@@ -54,9 +56,8 @@ def parse_users(body: Any) -> UsersQuery:
         f"expected up to {MAX_TRAITS} trait names",
     )
     pagination = body.get("pagination", {})
-    require(isinstance(pagination, dict), "pagination", 'expected {"limit": n, "offset": n}')
-    check_keys(pagination, ("limit", "offset"), "pagination")
     limit, offset = page(pagination)
+    check_keys(pagination, ("limit", "offset"), "pagination")
     return UsersQuery(common, tuple(dict.fromkeys(traits)), limit, offset)
 
 

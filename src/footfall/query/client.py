@@ -59,13 +59,9 @@ class _LocalBackend:
     def product(self, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
         now = datetime.now(UTC)
         if kind == "cohort":
-            from footfall.product.cohorts import parse_cohort
-
-            ref = spec["cohort"]
-            cohort = ref if isinstance(ref, int) else parse_cohort(ref)
             limit = int(spec.get("pagination", {}).get("limit", 10_000))
             site = str(spec["site_id"])
-            return self.product_engine.cohort_members(site, cohort, now=now, limit=limit)
+            return self.product_engine.cohort_members(site, spec["cohort"], now=now, limit=limit)
         run = getattr(self.product_engine, kind)
         return run(spec, now=now, timezone=self._tz(spec))  # type: ignore[no-any-return]
 

@@ -128,10 +128,14 @@ def product_routes(ctx: Any) -> list[Route]:
 
     async def members(request: Request) -> Any:
         body, site = await body_of(request)
-        cohort = saved_queries.cohort_ref(body.get("cohort"))
         limit, offset = page(body.get("pagination") or {}, default=100)
         return await run_in_threadpool(
-            engine.cohort_members, site, cohort, now=ctx.clock(), limit=limit, offset=offset
+            engine.cohort_members,
+            site,
+            body.get("cohort"),
+            now=ctx.clock(),
+            limit=limit,
+            offset=offset,
         )
 
     async def members_csv(request: Request) -> Any:

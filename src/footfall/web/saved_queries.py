@@ -98,11 +98,6 @@ def delete(catalog: Any, site: str, kind: str, raw_id: str) -> bool:
     return saved_id is not None and bool(catalog.delete_saved_query(site, kind, saved_id))
 
 
-def cohort_ref(ref: Any) -> int | Any:
-    """A members request's `cohort`: a saved cohort's id as is, else a parsed definition."""
-    return ref if isinstance(ref, int) and not isinstance(ref, bool) else parse_cohort(ref)
-
-
 def sizes_params(args: Mapping[str, str]) -> tuple[str, int]:
     """(interval, points) of a cohort-sizes request: day or week, 1 to 60 points (8)."""
     interval = args.get("interval", "week")

@@ -174,6 +174,13 @@ def test_cohorts_crud_members_csv_and_sizes(client, keys):
     assert client.post("/api/v2/funnel", json=funnel, headers=h).status_code == 200
     missing = client.post("/api/v2/funnel", json={**funnel, "cohort": 10**6}, headers=h)
     assert missing.status_code == 400 and missing.json()["error"].startswith("cohort:")
+    for body, where in (
+        ({"cohort": "Exporters"}, "cohort:"),
+        ({"cohort": True}, "cohort:"),
+        ({"cohort": cohort_id, "pagination": [1]}, "pagination:"),
+    ):
+        wrong = client.post("/api/v2/cohort", json={"site_id": SITE, **body}, headers=h)
+        assert wrong.status_code == 400 and wrong.json()["error"].startswith(where), wrong.text
     path = f"/api/v2/cohorts/{cohort_id}?site_id={SITE}"
     assert client.delete(path, headers=h).status_code == 204
     other = client.get(f"/api/v2/cohorts?site_id={SITE}", headers=auth(keys["o"]))

@@ -26,7 +26,8 @@ class FakePost:
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
-        return SimpleNamespace(status_code=answer)
+        status, headers = answer if isinstance(answer, tuple) else (answer, {})
+        return SimpleNamespace(status_code=status, headers=headers)
 
 
 def test_body_is_signed_with_hmac_sha256():
@@ -43,6 +44,13 @@ def test_transient_failures_are_retried_with_backoff():
     post = FakePost(OSError("refused"), 503, 429, 204)
     notify.send_webhook(HOOK, PAYLOAD, post=post, backoff=1.0, sleep=waits.append)
     assert waits == [1.0, 2.0, 4.0] and len(post.calls) == 4
+
+
+def test_a_longer_retry_after_is_honoured():
+    waits = []
+    post = FakePost((429, {"retry-after": "7"}), 204)
+    notify.send_webhook(HOOK, PAYLOAD, post=post, backoff=1.0, sleep=waits.append)
+    assert waits == [7.0]
 
 
 def test_client_errors_are_final_and_exhaustion_raises():

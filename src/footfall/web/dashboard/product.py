@@ -102,16 +102,12 @@ def product_handlers(dash: Dashboard) -> list[tuple[str, list[str], Handler]]:
     async def members(request: Request) -> Response:
         site = site_of(request)
         body = query_arg(request)
-        pagination = body.get("pagination") or {}
         with bad_request():
-            if not isinstance(pagination, dict):
-                raise InvalidQuery("pagination", 'expected {"limit": n, "offset": n}')
-            cohort = saved_queries.cohort_ref(body.get("cohort"))
-            limit, offset = page(pagination, default=100)
+            limit, offset = page(body.get("pagination") or {}, default=100)
             result = await run_in_threadpool(
                 engine.cohort_members,
                 site.domain,
-                cohort,
+                body.get("cohort"),
                 now=ctx.clock(),
                 limit=limit,
                 offset=offset,

@@ -76,11 +76,7 @@ def share_handlers(dash: Dashboard) -> dict[str, object]:
             raise Problem(404, "This shared link does not exist or was revoked.")
         form = await form_data(request)
         password = str(form.get("password", ""))
-        password_hash = found[1]
-        matches = False
-        if password_hash:
-            matches = await run_in_threadpool(password_matches, password_hash, password)
-        if matches:
+        if found[1] and await run_in_threadpool(password_matches, found[1], password):
             response = RedirectResponse(f"/share/{token}", 303)
             response.set_cookie(
                 UNLOCK_COOKIE,
